@@ -1,0 +1,64 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { StartupError } from '@supergraph/config';
+import { describePostgresError } from './postgres-url.ts';
+
+export type Database = MikroORM;
+
+export interface DatabaseOptions {
+  /** Connects as the subgraph's own role. */
+  clientUrl: string;
+  /** The subgraph's own schema: entities and the migrations table live there. */
+  schema: string;
+  entities: NonNullable<Options['entities']>;
+  /** Folder of the subgraph's migration files and their snapshot. */
+  migrationsPath: string;
+  /** Sees every SQL statement sent (tests count statements per operation with it). */
+  onQuery?: (sql: string) => void;
+  poolMax?: number;
+}
+
+/**
+ * Connects a subgraph to its schema and applies its pending migrations before it serves anything.
+ * Migrations are written unqualified (generated with no schema set, entities declared with the wildcard
+ * schema), so the same files apply to whatever schema this deployment uses, tests' throwaway ones too.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const onQuery = options.onQuery;
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init({
+      clientUrl: options.clientUrl,
+      schema: options.schema,
+      entities: options.entities,
+      extensions: [Migrator],
+      ensureDatabase: false,
+      pool: { min: 0, max: options.poolMax ?? 10 },
+      migrations: {
+        path: options.migrationsPath,
+        schema: options.schema,
+        includeWildcardSchema: true,
+        // The committed snapshot belongs to migration generation; running never rewrites it.
+        snapshot: false,
+        snapshotOnMigrate: false,
+        silent: true,
+      },
+      ...(onQuery ? { onQuery: (sql: string) => (onQuery(sql), sql) } : {}),
+    });
+  } catch (error) {
+    const { message, hint } = describePostgresError(error, options.clientUrl);
+    throw new StartupError(message, hint, { cause: error });
+  }
+
+  try {
+    await orm.connect();
+    const connection = await orm.checkConnection();
+    if (!connection.ok) throw connection.error ?? new Error(connection.reason);
+    await orm.migrator.up();
+  } catch (error) {
+    await orm.close(true);
+    const { message, hint } = describePostgresError(error, options.clientUrl);
+    throw new StartupError(message, hint, { cause: error });
+  }
+  return orm;
+}

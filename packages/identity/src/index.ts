@@ -1,0 +1,8 @@
+export {
+  IDENTITY_HEADERS,
+  signInternalRequest,
+  verifyInternalRequest,
+  type Identity,
+  type Role,
+  type VerifyResult,
+} from './internal-signature.ts';

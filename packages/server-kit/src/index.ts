@@ -1,0 +1,12 @@
+export {
+  startSubgraphServer,
+  type RequestContext,
+  type RouteHandler,
+  type SubgraphServer,
+  type SubgraphServerOptions,
+} from './subgraph-server.ts';
+export { createErrorMasker, INTERNAL_ERROR_MESSAGE } from './error-masking.ts';
+export { checkReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
+export { connectRedis } from './redis.ts';
+export { stopOnSignals } from './lifecycle.ts';
+export { loadTypeDefs } from './type-defs.ts';

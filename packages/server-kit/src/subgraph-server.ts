@@ -1,0 +1,192 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { DocumentNode } from 'graphql';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { verifyInternalRequest, type Identity } from '@supergraph/identity';
+import type { Logger } from '@supergraph/logging';
+import { createErrorMasker } from './error-masking.ts';
+import { executeGraphQL } from './graphql-http.ts';
+import { BodyTooLargeError, readBody, sendGraphQLError, sendJson } from './http-io.ts';
+import { createMetrics } from './metrics.ts';
+import { checkReadiness, type ReadinessCheck } from './readiness.ts';
+
+/** What every resolver gets, whatever the subgraph adds to it. */
+export interface RequestContext {
+  /** The caller the router vouched for; null for an anonymous caller. */
+  identity: Identity | null;
+  requestId: string;
+  logger: Logger;
+}
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface SubgraphServerOptions<TContext extends RequestContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  /** The subgraph's resolvers, typed by its codegen'd `Resolvers<Context>`. */
+  resolvers: object;
+  host: string;
+  port: number;
+  logger: Logger;
+  /** Shared with the router: every GraphQL request must carry its signature. */
+  internalSecret: string;
+  production: boolean;
+  /** Dependencies /ready checks (Postgres, Redis). */
+  readiness: Record<string, ReadinessCheck>;
+  /** Builds the per-request context: an EntityManager fork, fresh DataLoaders, services. */
+  createContext: (base: RequestContext) => TContext | Promise<TContext>;
+  /** Public GET routes beside GraphQL (e.g. a JWKS document); they carry no identity. */
+  routes?: Record<string, RouteHandler>;
+  /** Closed in order after HTTP has drained (ORM, Redis, ...). */
+  closers?: Array<() => Promise<unknown>>;
+  bodyLimitBytes?: number;
+}
+
+export interface SubgraphServer {
+  url: string;
+  port: number;
+  logger: Logger;
+  /** Stops taking requests, finishes the ones under way, then closes every dependency. */
+  stop: () => Promise<void>;
+}
+
+const GRAPHQL_PATHS = new Set(['/graphql', '/']);
+
+/**
+ * A federation subgraph on Node's HTTP server: buildSubgraphSchema inside Apollo Server 5, with
+ * /health, /ready, /metrics, the router's signature required on every GraphQL request (`_entities` and
+ * `_service` included), errors masked to the codes of DESIGN section 4, and a graceful stop.
+ */
+export async function startSubgraphServer<TContext extends RequestContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<SubgraphServer> {
+  const { logger } = options;
+  const metrics = createMetrics(options.name);
+  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  let stopping = false;
+
+  const httpServer = createServer((req, res) => {
+    const stopTimer = metrics.httpRequests.startTimer({ method: req.method ?? 'GET' });
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    res.on('finish', () => stopTimer({ route: routeLabel(path), status: String(res.statusCode) }));
+    handle(req, res, path).catch((error: unknown) => {
+      logger.error({ err: error, path }, 'request failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.end();
+    });
+  });
+
+  function routeLabel(path: string): string {
+    if (GRAPHQL_PATHS.has(path)) return '/graphql';
+    return ['/health', '/ready', '/metrics', ...Object.keys(options.routes ?? {})].includes(path) ? path : 'other';
+  }
+
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema([
+      { typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> },
+    ]),
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: false,
+    introspection: !options.production,
+    formatError: createErrorMasker(logger),
+    logger,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      metrics.plugin,
+    ],
+  });
+  await apollo.start();
+
+  async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/ready') {
+      if (stopping) return sendJson(res, 503, { status: 'stopping', checks: {} });
+      const report = await checkReadiness(options.readiness);
+      return sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', ...report });
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+      return;
+    }
+    const route = options.routes?.[path];
+    if (route && req.method === 'GET') return route(req, res);
+    if (!GRAPHQL_PATHS.has(path)) return sendJson(res, 404, { error: 'not found' });
+    return handleGraphQL(req, res);
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: string;
+    try {
+      body = await readBody(req, bodyLimit);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'BAD_REQUEST', error.message);
+      throw error;
+    }
+    const search = new URL(req.url ?? '/', 'http://localhost').search;
+    const verified = verifyInternalRequest(options.internalSecret, {
+      header: (name) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      },
+      search,
+      body,
+    });
+    if (!verified.ok) {
+      logger.warn({ reason: verified.reason, remote: req.socket.remoteAddress }, 'refused an unsigned request');
+      return sendGraphQLError(
+        res,
+        401,
+        'UNAUTHENTICATED',
+        `This subgraph only serves the router: ${verified.reason}.`,
+      );
+    }
+    let parsed: unknown;
+    if (body.length > 0) {
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        return sendGraphQLError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+      }
+    }
+    const requestHeader = req.headers['x-request-id'];
+    const requestId = typeof requestHeader === 'string' && requestHeader.length <= 128 ? requestHeader : randomUUID();
+    await executeGraphQL(apollo, req, res, parsed, async () =>
+      options.createContext({
+        identity: verified.identity,
+        requestId,
+        logger: logger.child({ requestId, userId: verified.identity?.userId }),
+      }),
+    );
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const displayHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const url = `http://${displayHost}:${port}/graphql`;
+  logger.info({ url }, `${options.name} subgraph ready`);
+
+  let stopped: Promise<void> | undefined;
+  async function stop(): Promise<void> {
+    stopping = true;
+    // Apollo's drain plugin closes the listener, lets requests under way finish, then closes idle sockets.
+    await apollo.stop();
+    for (const close of options.closers ?? []) {
+      await close().catch((error: unknown) => logger.error({ err: error }, 'error while closing a dependency'));
+    }
+    logger.info(`${options.name} subgraph stopped`);
+  }
+  return { url, port, logger, stop: () => (stopped ??= stop()) };
+}

@@ -1,0 +1,3 @@
+import { User } from './user.entity.ts';
+
+export const entities = [User];
