@@ -15,12 +15,21 @@ export default tseslint.config(
       // Only env.ts files read the environment: config is parsed once, per process.
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through the env.ts of your process.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through the env.ts of your process.',
+        },
       ],
     },
   },
   {
-    files: ['**/env.ts', 'scripts/**', '**/*.test.ts', 'packages/testing/**', 'jest.config.js'],
+    files: ['**/env.ts', 'scripts/**', '**/*.test.ts', '**/test/**', 'packages/testing/**', 'jest.config.js'],
     rules: { 'no-restricted-properties': 'off', 'no-console': 'off' },
+  },
+  {
+    // A test that reads a field of a response it just asserted on may say so with `!`.
+    files: ['**/*.test.ts', '**/test/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );

@@ -54,7 +54,9 @@ try {
       writeFileSync(snapshot, JSON.stringify(orm.schema.getTargetSchema(undefined, true), null, 2));
     }
     process.stdout.write(
-      result.fileName ? `wrote subgraphs/${subgraph}/migrations/${result.fileName}\n` : 'no changes: no migration written\n',
+      result.fileName
+        ? `wrote subgraphs/${subgraph}/migrations/${result.fileName}\n`
+        : 'no changes: no migration written\n',
     );
   } finally {
     await orm.close(true);

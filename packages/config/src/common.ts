@@ -7,7 +7,9 @@ export const baseEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: logLevel.default('info'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .default('redis://127.0.0.1:6379'),
   INTERNAL_SECRET: z
     .string({ error: 'set the secret the router and subgraphs share (32 characters or more)' })
     .min(32, 'must be at least 32 characters'),

@@ -24,7 +24,9 @@ export function parseEnv<T extends z.ZodType>(
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const value = source[name];
-    return value === undefined || value === '' ? `${name} is required: ${issue.message}` : `${name}: ${issue.message}`;
+    return value === undefined || value === ''
+      ? `${name} is required: ${issue.message}`
+      : `${name}: ${issue.message}`;
   });
   throw new ConfigError(problems);
 }

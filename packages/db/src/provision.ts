@@ -16,6 +16,24 @@ function quoteIdentifier(name: string): string {
   return `"${name}"`;
 }
 
+/**
+ * Grants and revokes on one database rewrite the same catalog row; two provisioners at once (parallel
+ * test files, replicas starting together) would fail with "tuple concurrently updated". They take
+ * turns behind an advisory lock held for one transaction.
+ */
+async function serialized<T>(client: pg.Client, work: () => Promise<T>): Promise<T> {
+  await client.query('begin');
+  try {
+    await client.query("select pg_advisory_xact_lock(hashtext('supergraph:provision'))");
+    const result = await work();
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  }
+}
+
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -56,23 +74,30 @@ export async function provisionSubgraphSchema(adminUrl: string, grant: SchemaGra
       });
     await client.query(`alter role ${role} with login password '${grant.password.replaceAll("'", "''")}'`);
   });
-  await withClient(withDatabaseName(adminUrl, grant.database), async (client) => {
-    await client.query('revoke all on schema public from public');
-    await client.query(`revoke all on database ${database} from public`);
-    await client.query(`grant connect, temporary on database ${database} to ${role}`);
-    await client.query(`create schema if not exists ${role} authorization ${role}`).catch((error: { code?: string }) => {
-      if (error.code !== '23505' && error.code !== '42P06') throw error;
-    });
-    await client.query(`alter schema ${role} owner to ${role}`);
-  });
+  await withClient(withDatabaseName(adminUrl, grant.database), (client) =>
+    serialized(client, async () => {
+      await client.query('revoke all on schema public from public');
+      await client.query(`revoke all on database ${database} from public`);
+      await client.query(`grant connect, temporary on database ${database} to ${role}`);
+      await client.query(`create schema if not exists ${role} authorization ${role}`);
+      await client.query(`alter schema ${role} owner to ${role}`);
+    }),
+  );
 }
 
 /** Removes a subgraph's schema, its data and its role (used by tests for their throwaway schemas). */
-export async function dropSubgraphSchema(adminUrl: string, grant: Omit<SchemaGrant, 'password'>): Promise<void> {
+export async function dropSubgraphSchema(
+  adminUrl: string,
+  grant: Omit<SchemaGrant, 'password'>,
+): Promise<void> {
   const role = quoteIdentifier(grant.name);
-  await withClient(withDatabaseName(adminUrl, grant.database), async (client) => {
-    await client.query(`drop schema if exists ${role} cascade`);
-    await client.query(`revoke all on database ${quoteIdentifier(grant.database)} from ${role}`);
-  });
-  await withClient(withDatabaseName(adminUrl, 'postgres'), (client) => client.query(`drop role if exists ${role}`));
+  await withClient(withDatabaseName(adminUrl, grant.database), (client) =>
+    serialized(client, async () => {
+      await client.query(`drop schema if exists ${role} cascade`);
+      await client.query(`revoke all on database ${quoteIdentifier(grant.database)} from ${role}`);
+    }),
+  );
+  await withClient(withDatabaseName(adminUrl, 'postgres'), (client) =>
+    client.query(`drop role if exists ${role}`),
+  );
 }

@@ -29,7 +29,8 @@ export class DomainError extends Error {
 
 export const unauthenticated = (message = 'You must be signed in to do this.') =>
   new DomainError('UNAUTHENTICATED', message);
-export const forbidden = (message = 'You are not allowed to do this.') => new DomainError('FORBIDDEN', message);
+export const forbidden = (message = 'You are not allowed to do this.') =>
+  new DomainError('FORBIDDEN', message);
 export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
 export const badUserInput = (message: string, details?: Record<string, unknown>) =>
   new DomainError('BAD_USER_INPUT', message, details);

@@ -17,7 +17,10 @@ describe('internal request signature', () => {
 
   it('accepts a signed anonymous request with no identity', () => {
     const headers = signInternalRequest(secret, { identity: null, body });
-    expect(verifyInternalRequest(secret, { header: reader(headers), body })).toEqual({ ok: true, identity: null });
+    expect(verifyInternalRequest(secret, { header: reader(headers), body })).toEqual({
+      ok: true,
+      identity: null,
+    });
   });
 
   it('refuses a request with no signature', () => {
@@ -44,7 +47,9 @@ describe('internal request signature', () => {
   it('refuses a signature replayed with another body', () => {
     const headers = signInternalRequest(secret, { identity, body });
     const other = '{"query":"{ user(id: \\"u-2\\") { email } }"}';
-    expect(verifyInternalRequest(secret, { header: reader(headers), body: other })).toMatchObject({ ok: false });
+    expect(verifyInternalRequest(secret, { header: reader(headers), body: other })).toMatchObject({
+      ok: false,
+    });
   });
 
   it('refuses a stale signature', () => {

@@ -34,7 +34,9 @@ interface SignedParts {
 function signature(secret: string, parts: SignedParts): string {
   const content = createHash('sha256').update(parts.search).update('\n').update(parts.body).digest('hex');
   return createHmac('sha256', secret)
-    .update(['v1', parts.timestamp, parts.identity?.userId ?? '', parts.identity?.role ?? '', content].join('\n'))
+    .update(
+      ['v1', parts.timestamp, parts.identity?.userId ?? '', parts.identity?.role ?? '', content].join('\n'),
+    )
     .digest('hex');
 }
 

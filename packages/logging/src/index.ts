@@ -6,7 +6,11 @@ export type { Logger } from 'pino';
  * JSON logs, one object a line, for a log shipper to parse. Secrets that may travel in headers never
  * reach the log.
  */
-export function createLogger(options: { name: string; level: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  name: string;
+  level: string;
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       name: options.name,

@@ -33,10 +33,18 @@ export function createErrorMasker(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     // Only a GraphQLError chose its code; a plain Error thrown by a bug or a driver is never trusted.
-    if (original instanceof GraphQLError && typeof code === 'string' && PUBLIC_CODES.has(code) && code !== 'INTERNAL_SERVER_ERROR') {
+    if (
+      original instanceof GraphQLError &&
+      typeof code === 'string' &&
+      PUBLIC_CODES.has(code) &&
+      code !== 'INTERNAL_SERVER_ERROR'
+    ) {
       return { ...base, extensions: { code } };
     }
-    logger.error({ err: original as Error, path: formatted.path }, 'unexpected error while executing an operation');
+    logger.error(
+      { err: original as Error, path: formatted.path },
+      'unexpected error while executing an operation',
+    );
     return { ...base, message: INTERNAL_ERROR_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

@@ -49,7 +49,8 @@ export function createMetrics(service: string): Metrics {
           });
         },
         async didEncounterErrors({ errors: requestErrors }) {
-          for (const error of requestErrors) errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          for (const error of requestErrors)
+            errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
         },
       };
     },

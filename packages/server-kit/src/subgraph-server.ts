@@ -83,7 +83,9 @@ export async function startSubgraphServer<TContext extends RequestContext>(
 
   function routeLabel(path: string): string {
     if (GRAPHQL_PATHS.has(path)) return '/graphql';
-    return ['/health', '/ready', '/metrics', ...Object.keys(options.routes ?? {})].includes(path) ? path : 'other';
+    return ['/health', '/ready', '/metrics', ...Object.keys(options.routes ?? {})].includes(path)
+      ? path
+      : 'other';
   }
 
   const apollo = new ApolloServer<TContext>({
@@ -108,7 +110,10 @@ export async function startSubgraphServer<TContext extends RequestContext>(
     if (path === '/ready') {
       if (stopping) return sendJson(res, 503, { status: 'stopping', checks: {} });
       const report = await checkReadiness(options.readiness);
-      return sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', ...report });
+      return sendJson(res, report.ready ? 200 : 503, {
+        status: report.ready ? 'ready' : 'not ready',
+        ...report,
+      });
     }
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -139,7 +144,10 @@ export async function startSubgraphServer<TContext extends RequestContext>(
       body,
     });
     if (!verified.ok) {
-      logger.warn({ reason: verified.reason, remote: req.socket.remoteAddress }, 'refused an unsigned request');
+      logger.warn(
+        { reason: verified.reason, remote: req.socket.remoteAddress },
+        'refused an unsigned request',
+      );
       return sendGraphQLError(
         res,
         401,
@@ -156,7 +164,8 @@ export async function startSubgraphServer<TContext extends RequestContext>(
       }
     }
     const requestHeader = req.headers['x-request-id'];
-    const requestId = typeof requestHeader === 'string' && requestHeader.length <= 128 ? requestHeader : randomUUID();
+    const requestId =
+      typeof requestHeader === 'string' && requestHeader.length <= 128 ? requestHeader : randomUUID();
     await executeGraphQL(apollo, req, res, parsed, async () =>
       options.createContext({
         identity: verified.identity,
@@ -184,7 +193,9 @@ export async function startSubgraphServer<TContext extends RequestContext>(
     // Apollo's drain plugin closes the listener, lets requests under way finish, then closes idle sockets.
     await apollo.stop();
     for (const close of options.closers ?? []) {
-      await close().catch((error: unknown) => logger.error({ err: error }, 'error while closing a dependency'));
+      await close().catch((error: unknown) =>
+        logger.error({ err: error }, 'error while closing a dependency'),
+      );
     }
     logger.info(`${options.name} subgraph stopped`);
   }

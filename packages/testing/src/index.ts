@@ -1,4 +1,10 @@
 export { createTestSchema, TEST_ADMIN_DATABASE_URL, TEST_DATABASE, type TestSchema } from './test-schema.ts';
 export { createQueryCounter, type QueryCounter } from './query-counter.ts';
 export { signedPost, type GraphQLResult } from './operation-runner.ts';
-export { startTestSubgraph, testEnv, TEST_INTERNAL_SECRET, type TestSubgraph, type TestEnv } from './test-subgraph.ts';
+export {
+  startTestSubgraph,
+  testEnv,
+  TEST_INTERNAL_SECRET,
+  type TestSubgraph,
+  type TestEnv,
+} from './test-subgraph.ts';

@@ -68,10 +68,13 @@ export async function startTestSubgraph(
     queries,
     run,
     entities: (representations, selection, options = {}) =>
-      run(`query ($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`, {
-        variables: { representations },
-        ...options,
-      }),
+      run(
+        `query ($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
+        {
+          variables: { representations },
+          ...options,
+        },
+      ),
     stop: async () => {
       await server.stop();
       await schema.drop();

@@ -1,11 +1,6 @@
 import { openDatabase } from '@supergraph/db';
 import { createLogger } from '@supergraph/logging';
-import {
-  connectRedis,
-  loadTypeDefs,
-  startSubgraphServer,
-  type SubgraphServer,
-} from '@supergraph/server-kit';
+import { connectRedis, loadTypeDefs, startSubgraphServer, type SubgraphServer } from '@supergraph/server-kit';
 import { contextFactory } from './context.ts';
 import { entities } from './entities.ts';
 import type { Env } from './env.ts';

@@ -25,6 +25,6 @@ export const envSchema = z.object({
 
 export type Env = z.output<typeof envSchema>;
 
-export function loadEnv(source: Record<string, string | undefined>): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   return parseEnv(envSchema, source);
 }

@@ -4,6 +4,6 @@ import { startUsersSubgraph } from './app.ts';
 import { loadEnv } from './env.ts';
 
 await runMain('users', async () => {
-  const server = await startUsersSubgraph(loadEnv(process.env));
+  const server = await startUsersSubgraph(loadEnv());
   stopOnSignals(server.logger, server.stop);
 });

@@ -12,7 +12,9 @@ export const resolvers: Resolvers = {
   },
   User: {
     __resolveReference: (reference, ctx) =>
-      canSee(ctx.identity, reference.id) && isUuid(reference.id) ? ctx.loaders.userById.load(reference.id) : null,
+      canSee(ctx.identity, reference.id) && isUuid(reference.id)
+        ? ctx.loaders.userById.load(reference.id)
+        : null,
     createdAt: (user) => user.createdAt.toISOString(),
   },
 };

@@ -12,12 +12,12 @@ const registration = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .pipe(z.email({ error: 'email must be a valid email address' }).max(254, 'email must be at most 254 characters')),
-  name: z
-    .string()
-    .trim()
-    .min(1, 'name must not be empty')
-    .max(100, 'name must be at most 100 characters'),
+    .pipe(
+      z
+        .email({ error: 'email must be a valid email address' })
+        .max(254, 'email must be at most 254 characters'),
+    ),
+  name: z.string().trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters'),
   password: z
     .string()
     .min(8, 'password must be at least 8 characters')
@@ -48,7 +48,12 @@ export function createUserService(em: EntityManager, tokens: TokenIssuer) {
       }
       const { email, name, password } = parsed.data;
       if (await em.count(User, { email })) throw duplicateEmail(email);
-      const user = em.create(User, { email, name, passwordHash: await hashPassword(password), role: 'CUSTOMER' });
+      const user = em.create(User, {
+        email,
+        name,
+        passwordHash: await hashPassword(password),
+        role: 'CUSTOMER',
+      });
       try {
         await em.flush();
       } catch (error) {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import pg from 'pg';
 import { startTestSubgraph, type TestSubgraph } from '@supergraph/testing';
 import { startUsersSubgraph } from '../src/app.ts';
@@ -15,7 +15,9 @@ let users: TestSubgraph;
 
 beforeAll(async () => {
   users = await startTestSubgraph('users', (env, { onQuery }) =>
-    startUsersSubgraph(loadEnv({ ...env, JWT_PRIVATE_KEY: privateKeyPem, SEED_ON_START: 'true' }), { onQuery }),
+    startUsersSubgraph(loadEnv({ ...env, JWT_PRIVATE_KEY: privateKeyPem, SEED_ON_START: 'true' }), {
+      onQuery,
+    }),
   );
 });
 
@@ -32,7 +34,9 @@ interface AuthData {
 }
 
 async function register(email: string, password = 'correct horse battery', name = 'Test Shopper') {
-  const result = await users.run<{ register: AuthData }>(REGISTER, { variables: { input: { email, name, password } } });
+  const result = await users.run<{ register: AuthData }>(REGISTER, {
+    variables: { input: { email, name, password } },
+  });
   return result;
 }
 
@@ -46,7 +50,9 @@ describe('register', () => {
     expect(user).toMatchObject({ email: 'alice@example.com', name: 'Test Shopper', role: 'CUSTOMER' });
     expect(new Date(user.createdAt).toString()).not.toBe('Invalid Date');
 
-    const jwks = await fetch(new URL('/.well-known/jwks.json', users.url)).then((r) => r.json());
+    const jwks = (await fetch(new URL('/.well-known/jwks.json', users.url)).then((r) =>
+      r.json(),
+    )) as JSONWebKeySet;
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), {
       issuer: 'supergraph-users',
       audience: 'supergraph',
@@ -58,9 +64,10 @@ describe('register', () => {
 
     const client = new pg.Client({ connectionString: users.schema.clientUrl });
     await client.connect();
-    const rows = await client.query(`select email, password_hash from "${users.schema.name}".user_account where id = $1`, [
-      user.id,
-    ]);
+    const rows = await client.query(
+      `select email, password_hash from "${users.schema.name}".user_account where id = $1`,
+      [user.id],
+    );
     await client.end();
     expect(rows.rows).toHaveLength(1);
     expect(rows.rows[0].password_hash).toMatch(/^scrypt\$/);
@@ -78,9 +85,17 @@ describe('register', () => {
   });
 
   it.each([
-    [{ email: 'not-an-email', name: 'X', password: 'long enough pw' }, 'email', 'email must be a valid email address'],
+    [
+      { email: 'not-an-email', name: 'X', password: 'long enough pw' },
+      'email',
+      'email must be a valid email address',
+    ],
     [{ email: 'x@example.com', name: '  ', password: 'long enough pw' }, 'name', 'name must not be empty'],
-    [{ email: 'y@example.com', name: 'Y', password: 'short' }, 'password', 'password must be at least 8 characters'],
+    [
+      { email: 'y@example.com', name: 'Y', password: 'short' },
+      'password',
+      'password must be at least 8 characters',
+    ],
   ])('rejects bad input %j naming the field', async (input, field, message) => {
     const result = await users.run(REGISTER, { variables: { input } });
     expect(result.errors?.[0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT', field } });
@@ -102,8 +117,12 @@ describe('login', () => {
   });
 
   it('refuses a wrong password and an unknown email with the same error', async () => {
-    const wrong = await users.run(LOGIN, { variables: { email: 'carol@example.com', password: 'nope-nope' } });
-    const unknown = await users.run(LOGIN, { variables: { email: 'nobody@example.com', password: 'nope-nope' } });
+    const wrong = await users.run(LOGIN, {
+      variables: { email: 'carol@example.com', password: 'nope-nope' },
+    });
+    const unknown = await users.run(LOGIN, {
+      variables: { email: 'nobody@example.com', password: 'nope-nope' },
+    });
     for (const result of [wrong, unknown]) {
       expect(result.data).toBeNull();
       expect(result.errors?.[0]).toMatchObject({
@@ -137,7 +156,9 @@ describe('me and user', () => {
   });
 
   it('user(id) needs a signed-in caller', async () => {
-    const result = await users.run('query ($id: ID!) { user(id: $id) { id } }', { variables: { id: dave.id } });
+    const result = await users.run('query ($id: ID!) { user(id: $id) { id } }', {
+      variables: { id: dave.id },
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
@@ -193,9 +214,13 @@ describe('_entities', () => {
   it('resolves a User reference for the user themself and for an admin, and null for others', async () => {
     const [first, second] = ids as [string, string];
     const reps = [{ __typename: 'User', id: first }];
-    const self = await users.entities(reps, '... on User { id name }', { as: { userId: first, role: 'CUSTOMER' } });
+    const self = await users.entities(reps, '... on User { id name }', {
+      as: { userId: first, role: 'CUSTOMER' },
+    });
     expect(self.data?._entities).toEqual([{ id: first, name: 'Bulk 0' }]);
-    const other = await users.entities(reps, '... on User { id name }', { as: { userId: second, role: 'CUSTOMER' } });
+    const other = await users.entities(reps, '... on User { id name }', {
+      as: { userId: second, role: 'CUSTOMER' },
+    });
     expect(other.data?._entities).toEqual([null]);
   });
 
@@ -217,7 +242,11 @@ describe('transport', () => {
   it('refuses a request that the router did not sign, _service included', async () => {
     const response = await fetch(users.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-supergraph-user-id': admin.id, 'x-supergraph-user-role': 'ADMIN' },
+      headers: {
+        'content-type': 'application/json',
+        'x-supergraph-user-id': admin.id,
+        'x-supergraph-user-role': 'ADMIN',
+      },
       body: JSON.stringify({ query: '{ _service { sdl } }' }),
     });
     expect(response.status).toBe(401);
