@@ -62,3 +62,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   return orm;
 }
+
+/** The /ready check for Postgres: one round trip on the subgraph's own pool. */
+export function postgresCheck(orm: Database): () => Promise<void> {
+  return async () => {
+    const result = await orm.checkConnection();
+    if (!result.ok) throw new Error(result.reason);
+  };
+}

@@ -7,6 +7,6 @@ export {
 } from './subgraph-server.ts';
 export { createErrorMasker, INTERNAL_ERROR_MESSAGE } from './error-masking.ts';
 export { checkReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
-export { connectRedis } from './redis.ts';
+export { connectRedis, redisCheck } from './redis.ts';
 export { stopOnSignals } from './lifecycle.ts';
 export { loadTypeDefs } from './type-defs.ts';

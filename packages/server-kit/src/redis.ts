@@ -28,3 +28,10 @@ export async function connectRedis(url: string): Promise<Redis> {
   }
   return redis;
 }
+
+/** The /ready check for Redis. */
+export function redisCheck(redis: Redis): () => Promise<void> {
+  return async () => {
+    await redis.ping();
+  };
+}

@@ -1,6 +1,12 @@
-import { openDatabase } from '@supergraph/db';
+import { openDatabase, postgresCheck } from '@supergraph/db';
 import { createLogger } from '@supergraph/logging';
-import { connectRedis, loadTypeDefs, startSubgraphServer, type SubgraphServer } from '@supergraph/server-kit';
+import {
+  connectRedis,
+  loadTypeDefs,
+  redisCheck,
+  startSubgraphServer,
+  type SubgraphServer,
+} from '@supergraph/server-kit';
 import { contextFactory } from './context.ts';
 import { entities } from './entities.ts';
 import type { Env } from './env.ts';
@@ -20,18 +26,19 @@ export async function startUsersSubgraph(
     audience: env.JWT_AUDIENCE,
     ttlSeconds: env.JWT_TTL_SECONDS,
   });
+  // Redis first: it is the cheaper check, and a failure leaves no migrated schema behind.
+  const redis = await connectRedis(env.REDIS_URL);
   const orm = await openDatabase({
     clientUrl: env.DATABASE_URL,
     schema: env.DATABASE_SCHEMA,
     entities,
     migrationsPath: new URL('../migrations', import.meta.url).pathname,
     onQuery: hooks.onQuery,
+  }).catch((error: unknown) => {
+    redis.disconnect();
+    throw error;
   });
   try {
-    const redis = await connectRedis(env.REDIS_URL).catch(async (error: unknown) => {
-      await orm.close();
-      throw error;
-    });
     if (env.SEED_ON_START) {
       const created = await seedUsers(orm.em.fork());
       logger.info({ created }, 'seed users loaded');
@@ -46,15 +53,7 @@ export async function startUsersSubgraph(
       logger,
       internalSecret: env.INTERNAL_SECRET,
       production: env.NODE_ENV === 'production',
-      readiness: {
-        postgres: async () => {
-          const result = await orm.checkConnection();
-          if (!result.ok) throw new Error(result.reason);
-        },
-        redis: async () => {
-          await redis.ping();
-        },
-      },
+      readiness: { postgres: postgresCheck(orm), redis: redisCheck(redis) },
       createContext: contextFactory(orm, tokens),
       routes: {
         // Public by design: the router (and anyone) verifies tokens with it.
@@ -66,7 +65,8 @@ export async function startUsersSubgraph(
       closers: [() => orm.close(), () => redis.quit()],
     });
   } catch (error) {
-    if (await orm.isConnected()) await orm.close();
+    await orm.close();
+    redis.disconnect();
     throw error;
   }
 }
