@@ -10,3 +10,6 @@ export { checkReadiness, type ReadinessCheck, type ReadinessReport } from './rea
 export { connectRedis, redisCheck } from './redis.ts';
 export { stopOnSignals } from './lifecycle.ts';
 export { loadTypeDefs } from './type-defs.ts';
+export { executeGraphQL } from './graphql-http.ts';
+export { BodyTooLargeError, readBody, sendGraphQLError, sendJson } from './http-io.ts';
+export { createMetrics, type Metrics } from './metrics.ts';

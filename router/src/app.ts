@@ -1,0 +1,163 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { StartupError } from '@supergraph/config';
+import { createLogger, type Logger } from '@supergraph/logging';
+import { connectRedis, createMetrics, type RequestContext } from '@supergraph/server-kit';
+import type { Env } from './env.ts';
+import { createRouterErrorFormatter } from './error-formatting.ts';
+import { createRouterHandler } from './http-handler.ts';
+import { SubgraphDataSource } from './subgraph-data-source.ts';
+import { createSubgraphFetcher } from './subgraph-fetcher.ts';
+import { COMPOSE_HINT, supergraphFromFile } from './supergraph-file.ts';
+import { createTokenVerifier } from './token-verifier.ts';
+
+export interface Router {
+  url: string;
+  port: number;
+  logger: Logger;
+  /** Stops taking requests, finishes the ones under way, stops watching the supergraph, closes Redis. */
+  stop: () => Promise<void>;
+}
+
+export interface RouterOverrides {
+  logger?: Logger;
+  /** How often the supergraph file is checked for a new version. */
+  supergraphPollMs?: number;
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(`port ${port} is already in use`, 'stop the process using it or set PORT', {
+              cause: error,
+            })
+          : error,
+      ),
+    );
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/**
+ * The router's composition root (DESIGN 6): the gateway serving the supergraph file inside Apollo Server
+ * on Node's HTTP server, callers identified by their JWT, every subgraph call signed and bounded.
+ */
+export async function startRouter(env: Env, overrides: RouterOverrides = {}): Promise<Router> {
+  const logger = overrides.logger ?? createLogger({ name: 'router', level: env.LOG_LEVEL });
+  const production = env.NODE_ENV === 'production';
+  const redis = await connectRedis(env.REDIS_URL);
+  const metrics = createMetrics('router');
+  let supergraphLoaded = false;
+  let stopping = false;
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraphFromFile({
+      path: env.SUPERGRAPH_PATH,
+      logger,
+      intervalMs: overrides.supergraphPollMs,
+    }),
+    buildService: ({ name, url }) => {
+      const target = env.SUBGRAPH_URLS[name] ?? url;
+      if (!target) {
+        throw new Error(`subgraph ${name} has no routing URL; set one in supergraph.yaml or SUBGRAPH_URLS`);
+      }
+      return new SubgraphDataSource({
+        url: target,
+        fetcher: createSubgraphFetcher({
+          name,
+          secret: env.INTERNAL_SECRET,
+          timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+          logger,
+        }),
+      });
+    },
+    logger,
+  });
+  gateway.onSchemaLoadOrUpdate(() => {
+    supergraphLoaded = true;
+  });
+
+  const verifier = createTokenVerifier({
+    jwksUrl: env.JWKS_URL,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    logger,
+  });
+  // The handler needs Apollo and Apollo's drain plugin needs the server: the listener is bound below.
+  const httpServer = createServer();
+  const apollo = new ApolloServer<RequestContext>({
+    gateway,
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    formatError: createRouterErrorFormatter(logger),
+    logger,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      metrics.plugin,
+    ],
+  });
+
+  try {
+    await apollo.start();
+  } catch (error) {
+    redis.disconnect();
+    if (error instanceof StartupError) throw error;
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new StartupError(`the supergraph at ${env.SUPERGRAPH_PATH} is not valid: ${reason}`, COMPOSE_HINT, {
+      cause: error,
+    });
+  }
+
+  httpServer.on(
+    'request',
+    createRouterHandler({
+      apollo,
+      verifier,
+      logger,
+      metrics,
+      readiness: {
+        supergraph: async () => {
+          if (!supergraphLoaded) throw new Error('no supergraph loaded');
+        },
+        redis: async () => {
+          await redis.ping();
+        },
+      },
+      isStopping: () => stopping,
+    }),
+  );
+  try {
+    await listen(httpServer, env.PORT, env.HOST);
+  } catch (error) {
+    await apollo.stop().catch(() => {});
+    redis.disconnect();
+    throw error;
+  }
+
+  const { port } = httpServer.address() as AddressInfo;
+  const displayHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+  const url = `http://${displayHost}:${port}/`;
+  logger.info({ url, sandbox: !production }, 'router ready');
+
+  async function stop(): Promise<void> {
+    stopping = true;
+    // The drain plugin closes the listener and lets requests under way finish; the gateway's stop runs
+    // the supergraph hook's cleanup, which stops watching the file.
+    await apollo.stop();
+    await redis.quit().catch((error: unknown) => logger.error({ err: error }, 'error while closing Redis'));
+    logger.info('router stopped');
+  }
+  let stopped: Promise<void> | undefined;
+  return { url, port, logger, stop: () => (stopped ??= stop()) };
+}
