@@ -13,3 +13,9 @@ export { loadTypeDefs } from './type-defs.ts';
 export { executeGraphQL } from './graphql-http.ts';
 export { BodyTooLargeError, readBody, sendGraphQLError, sendJson } from './http-io.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
+export { DateTimeScalar } from './date-time-scalar.ts';
+export {
+  startDatabaseSubgraph,
+  type DatabaseSubgraphOptions,
+  type SubgraphEnv,
+} from './database-subgraph.ts';

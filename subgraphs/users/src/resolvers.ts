@@ -1,7 +1,9 @@
+import { DateTimeScalar } from '@supergraph/server-kit';
 import type { Resolvers } from './generated/resolvers-types.ts';
 import { canSee, isUuid } from './user.service.ts';
 
 export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
   Query: {
     me: (_, __, ctx) => ctx.users.me(ctx.identity),
     user: (_, { id }, ctx) => ctx.users.user(ctx.identity, id),
@@ -15,6 +17,5 @@ export const resolvers: Resolvers = {
       canSee(ctx.identity, reference.id) && isUuid(reference.id)
         ? ctx.loaders.userById.load(reference.id)
         : null,
-    createdAt: (user) => user.createdAt.toISOString(),
   },
 };
