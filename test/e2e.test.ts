@@ -16,17 +16,31 @@ const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
   .toString();
 
+interface Auth {
+  token: string;
+  user: { id: string; email: string; role: string };
+}
+
+interface Page {
+  totalCount: number;
+  edges: Array<{ cursor: string; node: { id: string; price: { amount: number; currency: string } } }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string };
+}
+
 let users: TestSubgraph;
 let products: TestSubgraph;
 let router: Router;
 
-interface Result {
+interface Result<TData = Record<string, unknown>> {
   status: number;
-  data?: Record<string, any> | null;
+  data?: TData | null;
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-async function client(query: string, options: { variables?: object; token?: string; headers?: object } = {}) {
+async function client<TData = Record<string, unknown>>(
+  query: string,
+  options: { variables?: object; token?: string; headers?: object } = {},
+): Promise<Result<TData>> {
   const response = await fetch(router.url, {
     method: 'POST',
     headers: {
@@ -36,7 +50,7 @@ async function client(query: string, options: { variables?: object; token?: stri
     },
     body: JSON.stringify({ query, variables: options.variables ?? {} }),
   });
-  return { status: response.status, ...((await response.json()) as object) } as Result;
+  return { status: response.status, ...((await response.json()) as object) } as Result<TData>;
 }
 
 beforeAll(async () => {
@@ -72,7 +86,7 @@ describe('a shopper through the router', () => {
   let userId: string;
 
   it('registers', async () => {
-    const result = await client(
+    const result = await client<{ register: Auth }>(
       'mutation ($input: RegisterInput!) { register(input: $input) { token user { id email role } } }',
       {
         variables: { input: { email: 'shopper@example.com', name: 'Shopper', password: 'shopper-password' } },
@@ -84,7 +98,7 @@ describe('a shopper through the router', () => {
   });
 
   it('logs in', async () => {
-    const result = await client(
+    const result = await client<{ login: Auth }>(
       'mutation { login(email: "shopper@example.com", password: "shopper-password") { token user { id } } }',
     );
     expect(result.errors).toBeUndefined();
@@ -123,7 +137,7 @@ describe('a shopper through the router', () => {
         pageInfo { hasNextPage endCursor }
       }
     }`;
-    const first = await client(query, { token });
+    const first = await client<{ products: Page }>(query, { token });
     expect(first.errors).toBeUndefined();
     const page = first.data!.products;
     expect(page.totalCount).toBeGreaterThanOrEqual(20);
@@ -134,11 +148,14 @@ describe('a shopper through the router', () => {
       currency: expect.stringMatching(/^[A-Z]{3}$/),
     });
 
-    const second = await client(query, { token, variables: { after: page.pageInfo.endCursor } });
-    const firstIds = page.edges.map((edge: { node: { id: string } }) => edge.node.id);
-    const secondIds = second.data!.products.edges.map((edge: { node: { id: string } }) => edge.node.id);
+    const second = await client<{ products: Page }>(query, {
+      token,
+      variables: { after: page.pageInfo.endCursor },
+    });
+    const firstIds = page.edges.map((edge) => edge.node.id);
+    const secondIds = second.data!.products.edges.map((edge) => edge.node.id);
     expect(secondIds).toHaveLength(10);
-    expect(secondIds.filter((id: string) => firstIds.includes(id))).toEqual([]);
+    expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
   });
 });
 
