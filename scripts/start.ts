@@ -72,11 +72,16 @@ async function waitReady(managed: Managed, url: string): Promise<void> {
 async function stopAll(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  for (const { child } of running) if (child.exitCode === null) child.kill('SIGTERM');
   const timer = setTimeout(() => {
     for (const { child } of running) if (child.exitCode === null) child.kill('SIGKILL');
   }, STOP_TIMEOUT_MS);
-  await Promise.all(running.map((managed) => managed.exited));
+  // The router first, so the requests it is finishing can still reach the subgraphs; then the rest.
+  const router = running.find((managed) => managed.name === 'router');
+  const ordered = router ? [[router], running.filter((managed) => managed !== router)] : [running];
+  for (const group of ordered) {
+    for (const { child } of group) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all(group.map((managed) => managed.exited));
+  }
   clearTimeout(timer);
   process.exit(code);
 }

@@ -3,14 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import { DomainError } from '@supergraph/errors';
 import type { Logger } from '@supergraph/logging';
-import { checkReadiness, type ReadinessCheck, type RequestContext } from '@supergraph/server-kit';
 import {
   BodyTooLargeError,
   executeGraphQL,
   readBody,
   sendGraphQLError,
   sendJson,
-  type Metrics,
+  serveOperationalRoute,
+  type OperationalRoutes,
+  type RequestContext,
 } from '@supergraph/server-kit';
 import type { TokenVerifier } from './token-verifier.ts';
 
@@ -19,13 +20,10 @@ const GRAPHQL_PATHS = new Set(['/graphql', '/']);
 const OPERATIONAL_PATHS = new Set(['/health', '/ready', '/metrics']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export interface RouterHandlerOptions {
+export interface RouterHandlerOptions extends OperationalRoutes {
   apollo: ApolloServer<RequestContext>;
   verifier: TokenVerifier;
   logger: Logger;
-  metrics: Metrics;
-  readiness: Record<string, ReadinessCheck>;
-  isStopping: () => boolean;
   bodyLimitBytes?: number;
 }
 
@@ -40,20 +38,7 @@ export function createRouterHandler(options: RouterHandlerOptions) {
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/ready') {
-      if (options.isStopping()) return sendJson(res, 503, { status: 'stopping', checks: {} });
-      const report = await checkReadiness(options.readiness);
-      return sendJson(res, report.ready ? 200 : 503, {
-        status: report.ready ? 'ready' : 'not ready',
-        ...report,
-      });
-    }
-    if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      res.end(await metrics.registry.metrics());
-      return;
-    }
+    if (await serveOperationalRoute(path, res, options)) return;
     if (!GRAPHQL_PATHS.has(path)) return sendJson(res, 404, { error: 'not found' });
     return handleGraphQL(req, res);
   }

@@ -19,3 +19,4 @@ export {
   type DatabaseSubgraphOptions,
   type SubgraphEnv,
 } from './database-subgraph.ts';
+export { serveOperationalRoute, type OperationalRoutes } from './operational-routes.ts';

@@ -13,7 +13,8 @@ import { createErrorMasker } from './error-masking.ts';
 import { executeGraphQL } from './graphql-http.ts';
 import { BodyTooLargeError, readBody, sendGraphQLError, sendJson } from './http-io.ts';
 import { createMetrics } from './metrics.ts';
-import { checkReadiness, type ReadinessCheck } from './readiness.ts';
+import { serveOperationalRoute } from './operational-routes.ts';
+import type { ReadinessCheck } from './readiness.ts';
 
 /** What every resolver gets, whatever the subgraph adds to it. */
 export interface RequestContext {
@@ -106,20 +107,8 @@ export async function startSubgraphServer<TContext extends RequestContext>(
   await apollo.start();
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/ready') {
-      if (stopping) return sendJson(res, 503, { status: 'stopping', checks: {} });
-      const report = await checkReadiness(options.readiness);
-      return sendJson(res, report.ready ? 200 : 503, {
-        status: report.ready ? 'ready' : 'not ready',
-        ...report,
-      });
-    }
-    if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      res.end(await metrics.registry.metrics());
-      return;
-    }
+    const operational = { readiness: options.readiness, metrics, isStopping: () => stopping };
+    if (await serveOperationalRoute(path, res, operational)) return;
     const route = options.routes?.[path];
     if (route && req.method === 'GET') return route(req, res);
     if (!GRAPHQL_PATHS.has(path)) return sendJson(res, 404, { error: 'not found' });

@@ -253,6 +253,14 @@ describe('transport', () => {
     expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 
+  it('serves liveness and Prometheus metrics', async () => {
+    expect((await fetch(new URL('/health', users.url))).status).toBe(200);
+    const metrics = await fetch(new URL('/metrics', users.url)).then((r) => r.text());
+    expect(metrics).toContain('http_request_duration_seconds_bucket');
+    expect(metrics).toContain('graphql_operation_duration_seconds_count');
+    expect(metrics).toContain('service="users"');
+  });
+
   it('reports ready when Postgres and Redis answer', async () => {
     const response = await fetch(new URL('/ready', users.url));
     expect(response.status).toBe(200);
