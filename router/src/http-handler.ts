@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import { DomainError } from '@supergraph/errors';
 import type { Logger } from '@supergraph/logging';
 import {
-  BodyTooLargeError,
   executeGraphQL,
-  readBody,
+  header,
+  instrumentedListener,
+  parseJsonOrRefuse,
+  readBodyOrRefuse,
+  requestIdOf,
   sendGraphQLError,
   sendJson,
   serveOperationalRoute,
@@ -18,18 +20,12 @@ import type { TokenVerifier } from './token-verifier.ts';
 /** `/` serves GraphQL too, so http://localhost:4000 opens Sandbox in a browser. */
 const GRAPHQL_PATHS = new Set(['/graphql', '/']);
 const OPERATIONAL_PATHS = new Set(['/health', '/ready', '/metrics']);
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface RouterHandlerOptions extends OperationalRoutes {
   apollo: ApolloServer<RequestContext>;
   verifier: TokenVerifier;
   logger: Logger;
   bodyLimitBytes?: number;
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Node's request listener for the router: operational routes, then GraphQL behind token checks. */
@@ -44,8 +40,7 @@ export function createRouterHandler(options: RouterHandlerOptions) {
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const given = header(req, 'x-request-id');
-    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
 
     let identity;
@@ -60,37 +55,22 @@ export function createRouterHandler(options: RouterHandlerOptions) {
       return sendGraphQLError(res, 503, error.code, error.message);
     }
 
-    let body: string;
-    try {
-      body = await readBody(req, bodyLimit);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'BAD_REQUEST', error.message);
-      throw error;
-    }
-    let parsed: unknown;
-    if (body.length > 0) {
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        return sendGraphQLError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
-      }
-    }
-    await executeGraphQL(apollo, req, res, parsed, async () => ({
+    const body = await readBodyOrRefuse(req, res, bodyLimit);
+    if (body === undefined) return;
+    const parsed = parseJsonOrRefuse(res, body);
+    if (!parsed.ok) return;
+    await executeGraphQL(apollo, req, res, parsed.value, async () => ({
       identity,
       requestId,
       logger: logger.child({ requestId, userId: identity?.userId }),
     }));
   }
 
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    const stopTimer = metrics.httpRequests.startTimer({ method: req.method ?? 'GET' });
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = GRAPHQL_PATHS.has(path) ? '/graphql' : OPERATIONAL_PATHS.has(path) ? path : 'other';
-    res.on('finish', () => stopTimer({ route, status: String(res.statusCode) }));
-    handle(req, res, path).catch((error: unknown) => {
-      logger.error({ err: error, path }, 'request failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      else res.end();
-    });
-  };
+  return instrumentedListener({
+    logger,
+    metrics,
+    routeLabel: (path) =>
+      GRAPHQL_PATHS.has(path) ? '/graphql' : OPERATIONAL_PATHS.has(path) ? path : 'other',
+    handle,
+  });
 }

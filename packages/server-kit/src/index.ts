@@ -11,7 +11,15 @@ export { connectRedis, redisCheck } from './redis.ts';
 export { stopOnSignals } from './lifecycle.ts';
 export { loadTypeDefs } from './type-defs.ts';
 export { executeGraphQL } from './graphql-http.ts';
-export { BodyTooLargeError, readBody, sendGraphQLError, sendJson } from './http-io.ts';
+export {
+  header,
+  instrumentedListener,
+  parseJsonOrRefuse,
+  readBodyOrRefuse,
+  requestIdOf,
+  sendGraphQLError,
+  sendJson,
+} from './http-io.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { DateTimeScalar } from './date-time-scalar.ts';
 export {

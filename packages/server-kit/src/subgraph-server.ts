@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -11,7 +10,15 @@ import { verifyInternalRequest, type Identity } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logging';
 import { createErrorMasker } from './error-masking.ts';
 import { executeGraphQL } from './graphql-http.ts';
-import { BodyTooLargeError, readBody, sendGraphQLError, sendJson } from './http-io.ts';
+import {
+  header,
+  instrumentedListener,
+  parseJsonOrRefuse,
+  readBodyOrRefuse,
+  requestIdOf,
+  sendGraphQLError,
+  sendJson,
+} from './http-io.ts';
 import { createMetrics } from './metrics.ts';
 import { serveOperationalRoute } from './operational-routes.ts';
 import type { ReadinessCheck } from './readiness.ts';
@@ -71,16 +78,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
   let stopping = false;
 
-  const httpServer = createServer((req, res) => {
-    const stopTimer = metrics.httpRequests.startTimer({ method: req.method ?? 'GET' });
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    res.on('finish', () => stopTimer({ route: routeLabel(path), status: String(res.statusCode) }));
-    handle(req, res, path).catch((error: unknown) => {
-      logger.error({ err: error, path }, 'request failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      else res.end();
-    });
-  });
+  const httpServer = createServer(instrumentedListener({ logger, metrics, routeLabel, handle }));
 
   function routeLabel(path: string): string {
     if (GRAPHQL_PATHS.has(path)) return '/graphql';
@@ -116,19 +114,11 @@ export async function startSubgraphServer<TContext extends RequestContext>(
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let body: string;
-    try {
-      body = await readBody(req, bodyLimit);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'BAD_REQUEST', error.message);
-      throw error;
-    }
+    const body = await readBodyOrRefuse(req, res, bodyLimit);
+    if (body === undefined) return;
     const search = new URL(req.url ?? '/', 'http://localhost').search;
     const verified = verifyInternalRequest(options.internalSecret, {
-      header: (name) => {
-        const value = req.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      },
+      header: (name) => header(req, name),
       search,
       body,
     });
@@ -144,18 +134,10 @@ export async function startSubgraphServer<TContext extends RequestContext>(
         `This subgraph only serves the router: ${verified.reason}.`,
       );
     }
-    let parsed: unknown;
-    if (body.length > 0) {
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        return sendGraphQLError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
-      }
-    }
-    const requestHeader = req.headers['x-request-id'];
-    const requestId =
-      typeof requestHeader === 'string' && requestHeader.length <= 128 ? requestHeader : randomUUID();
-    await executeGraphQL(apollo, req, res, parsed, async () =>
+    const parsed = parseJsonOrRefuse(res, body);
+    if (!parsed.ok) return;
+    const requestId = requestIdOf(req);
+    await executeGraphQL(apollo, req, res, parsed.value, async () =>
       options.createContext({
         identity: verified.identity,
         requestId,
