@@ -2,7 +2,7 @@
 // the local secrets, generated once into .local/ (git-ignored) so tokens survive a restart.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { withDatabaseName } from '@supergraph/db';
+import { provisionSubgraphSchema, withDatabaseName } from '@supergraph/db';
 
 const LOCAL = new URL('../.local/', import.meta.url);
 
@@ -15,6 +15,16 @@ export function devDatabase(): { adminUrl: string; database: string; host: strin
     host: parsed.hostname,
     port: parsed.port || '5432',
   };
+}
+
+/**
+ * Each subgraph's role and schema on the development database, the password being the role's name
+ * (local use only; compose and production provision real passwords).
+ */
+export async function provisionDevDatabase(subgraphs: readonly { name: string }[]): Promise<void> {
+  const { adminUrl, database } = devDatabase();
+  for (const { name } of subgraphs)
+    await provisionSubgraphSchema(adminUrl, { database, name, password: name });
 }
 
 /** The URL a subgraph uses in development: its own role on the shared development database. */

@@ -6,8 +6,7 @@
 // starts; the router starts once every subgraph is ready. Ctrl-C or SIGTERM stops them all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { provisionSubgraphSchema } from '@supergraph/db';
-import { devDatabase, devSecrets, devSubgraphDatabaseUrl } from './dev-env.ts';
+import { devDatabase, devSecrets, devSubgraphDatabaseUrl, provisionDevDatabase } from './dev-env.ts';
 import { readSupergraphConfig, ROOT } from './supergraph-config.ts';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -89,11 +88,10 @@ async function stopAll(code: number): Promise<void> {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-const { adminUrl, database } = devDatabase();
+const { adminUrl } = devDatabase();
 const { subgraphs } = readSupergraphConfig();
 try {
-  for (const { name } of subgraphs)
-    await provisionSubgraphSchema(adminUrl, { database, name, password: name });
+  await provisionDevDatabase(subgraphs);
 } catch (error) {
   const reason = error instanceof Error ? error.message : String(error);
   fail(

@@ -1,7 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signInternalRequest } from '@supergraph/identity';
-import { startTestSubgraph, TEST_INTERNAL_SECRET, type TestSubgraph } from '@supergraph/testing';
+import {
+  startTestSubgraph,
+  TEST_INTERNAL_SECRET,
+  type TestSubgraph,
+  generateSigningKeyPem,
+} from '@supergraph/testing';
 import { startRouter, type Router } from '../router/src/app.ts';
 import { loadEnv as loadRouterEnv } from '../router/src/env.ts';
 import { startProductsSubgraph } from '../subgraphs/products/src/app.ts';
@@ -12,9 +16,7 @@ import { SUPERGRAPH_FILE } from '../scripts/supergraph-config.ts';
 
 // The whole path a client takes: the committed supergraph.graphql served by the real router, in front
 // of the real users and products subgraphs, each on its own fresh schema with seed data.
-const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  .privateKey.export({ type: 'pkcs8', format: 'pem' })
-  .toString();
+const privateKey = generateSigningKeyPem();
 
 interface Auth {
   token: string;

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { generateSigningKeyPem } from '@supergraph/testing';
 
 const root = new URL('..', import.meta.url).pathname;
-const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  .privateKey.export({ type: 'pkcs8', format: 'pem' })
-  .toString();
+const privateKey = generateSigningKeyPem();
 
 /** Starts a real process with only the given environment and collects how it ends. */
 function run(entry: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {

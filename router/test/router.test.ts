@@ -1,37 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { signInternalRequest } from '@supergraph/identity';
-import type { SubgraphServer } from '@supergraph/server-kit';
 import { TEST_INTERNAL_SECRET } from '@supergraph/testing';
-import { startRouter, type Router } from '../src/app.ts';
-import { startJwksServer, TEST_AUDIENCE, TEST_ISSUER, type JwksServer } from './support/jwks-server.ts';
-import { post, routerTestEnv } from './support/router-env.ts';
-import { composeSupergraph, createSupergraphFile, type SupergraphFile } from './support/supergraph.ts';
-import { startWhoamiSubgraph, WHOAMI_TYPE_DEFS } from './support/whoami-subgraph.ts';
+import type { Router } from '../src/app.ts';
+import { TEST_AUDIENCE, TEST_ISSUER, type JwksServer } from './support/jwks-server.ts';
+import { post } from './support/router-env.ts';
+import { WHOAMI_TYPE_DEFS } from './support/whoami-subgraph.ts';
+import { startWhoamiStack, type WhoamiStack } from './support/whoami-stack.ts';
 
 const WHOAMI = '{ whoami { userId role } }';
 
+let stack: WhoamiStack;
 let jwks: JwksServer;
-let subgraph: SubgraphServer;
-let supergraph: SupergraphFile;
 let router: Router;
 let graphql: string;
 
 beforeAll(async () => {
-  jwks = await startJwksServer();
-  subgraph = await startWhoamiSubgraph();
-  supergraph = createSupergraphFile(
-    composeSupergraph([{ name: 'whoami', url: subgraph.url, typeDefs: WHOAMI_TYPE_DEFS }]),
-  );
-  router = await startRouter(routerTestEnv({ SUPERGRAPH_PATH: supergraph.path, JWKS_URL: jwks.url }));
-  graphql = `${router.url}graphql`;
+  stack = await startWhoamiStack(WHOAMI_TYPE_DEFS);
+  ({ jwks, router, graphql } = stack);
 });
 
 afterAll(async () => {
-  await router?.stop();
-  await subgraph?.stop();
-  await jwks?.stop();
-  supergraph?.remove();
+  await stack?.stop();
 });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -3,15 +3,13 @@ import { StartupError } from '@supergraph/config';
 import { createLogger } from '@supergraph/logging';
 import type { SubgraphServer } from '@supergraph/server-kit';
 import { startRouter, type Router } from '../src/app.ts';
-import { startJwksServer, type JwksServer } from './support/jwks-server.ts';
+import type { JwksServer } from './support/jwks-server.ts';
 import { post, routerTestEnv } from './support/router-env.ts';
 import { composeSupergraph, createSupergraphFile, type SupergraphFile } from './support/supergraph.ts';
-import {
-  startWhoamiSubgraph,
-  WHOAMI_TYPE_DEFS,
-  WHOAMI_TYPE_DEFS_WITHOUT_PING,
-} from './support/whoami-subgraph.ts';
+import { WHOAMI_TYPE_DEFS, WHOAMI_TYPE_DEFS_WITHOUT_PING } from './support/whoami-subgraph.ts';
+import { startWhoamiStack, type WhoamiStack } from './support/whoami-stack.ts';
 
+let stack: WhoamiStack;
 let jwks: JwksServer;
 let subgraph: SubgraphServer;
 let supergraph: SupergraphFile;
@@ -29,28 +27,17 @@ async function eventually(condition: () => Promise<boolean> | boolean): Promise<
 }
 
 beforeAll(async () => {
-  jwks = await startJwksServer();
-  subgraph = await startWhoamiSubgraph();
-  supergraph = createSupergraphFile(
-    composeSupergraph([{ name: 'whoami', url: subgraph.url, typeDefs: WHOAMI_TYPE_DEFS_WITHOUT_PING }]),
-  );
   const logger = createLogger({
     name: 'router',
     level: 'info',
     destination: { write: (line) => logLines.push(line) },
   });
-  router = await startRouter(routerTestEnv({ SUPERGRAPH_PATH: supergraph.path, JWKS_URL: jwks.url }), {
-    logger,
-    supergraphPollMs: 50,
-  });
-  graphql = `${router.url}graphql`;
+  stack = await startWhoamiStack(WHOAMI_TYPE_DEFS_WITHOUT_PING, { logger, supergraphPollMs: 50 });
+  ({ jwks, subgraph, supergraph, router, graphql } = stack);
 });
 
 afterAll(async () => {
-  await router?.stop();
-  await subgraph?.stop();
-  await jwks?.stop();
-  supergraph?.remove();
+  await stack?.stop();
 });
 
 describe('supergraph file', () => {

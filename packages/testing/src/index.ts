@@ -8,3 +8,4 @@ export {
   type TestSubgraph,
   type TestEnv,
 } from './test-subgraph.ts';
+export { generateSigningKeyPem } from './signing-key.ts';

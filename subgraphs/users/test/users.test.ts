@@ -1,15 +1,12 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import pg from 'pg';
-import { startTestSubgraph, type TestSubgraph } from '@supergraph/testing';
+import { startTestSubgraph, type TestSubgraph, generateSigningKeyPem } from '@supergraph/testing';
 import { startUsersSubgraph } from '../src/app.ts';
 import { loadEnv } from '../src/env.ts';
 import { SEED_USERS } from '../src/seed.ts';
 
-const privateKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  .privateKey.export({ type: 'pkcs8', format: 'pem' })
-  .toString();
+const privateKeyPem = generateSigningKeyPem();
 
 let users: TestSubgraph;
 
