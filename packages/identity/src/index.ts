@@ -6,3 +6,4 @@ export {
   type Role,
   type VerifyResult,
 } from './internal-signature.ts';
+export { postSignedGraphQL, type GraphQLResult, type SignedGraphQLRequest } from './signed-graphql.ts';

@@ -35,6 +35,8 @@ export interface DatabaseSubgraphOptions<TContext extends RequestContext> {
   routes?: Record<string, RouteHandler>;
   onQuery?: (sql: string) => void;
   logger?: Logger;
+  /** Closes what the composition root opened besides the ORM and Redis (a breaker, an SMTP pool). */
+  closers?: Array<() => Promise<unknown>>;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function startDatabaseSubgraph<TContext extends RequestContext>(
       readiness: { postgres: postgresCheck(orm), redis: redisCheck(redis) },
       createContext: options.createContext(orm),
       routes: options.routes,
-      closers: [() => orm.close(), () => redis.quit()],
+      closers: [...(options.closers ?? []), () => orm.close(), () => redis.quit()],
     });
   } catch (error) {
     await orm.close();

@@ -1,6 +1,6 @@
 export { createTestSchema, TEST_ADMIN_DATABASE_URL, TEST_DATABASE, type TestSchema } from './test-schema.ts';
 export { createQueryCounter, type QueryCounter } from './query-counter.ts';
-export { signedPost, type GraphQLResult } from './operation-runner.ts';
+export type { GraphQLResult } from '@supergraph/identity';
 export {
   startTestSubgraph,
   testEnv,

@@ -1,6 +1,6 @@
 import type { Identity } from '@supergraph/identity';
 import type { SubgraphServer } from '@supergraph/server-kit';
-import { signedPost, type GraphQLResult } from './operation-runner.ts';
+import { postSignedGraphQL, type GraphQLResult } from '@supergraph/identity';
 import { createQueryCounter, type QueryCounter } from './query-counter.ts';
 import { createTestSchema, type TestSchema } from './test-schema.ts';
 
@@ -61,7 +61,7 @@ export async function startTestSubgraph(
   }
   queries.reset();
   const run: TestSubgraph['run'] = (query, options = {}) =>
-    signedPost(server.url, TEST_INTERNAL_SECRET, { query, ...options });
+    postSignedGraphQL(server.url, TEST_INTERNAL_SECRET, { query, ...options });
   return {
     url: server.url,
     schema,

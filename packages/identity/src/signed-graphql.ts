@@ -1,4 +1,4 @@
-import { signInternalRequest, type Identity } from '@supergraph/identity';
+import { signInternalRequest, type Identity } from './internal-signature.ts';
 
 export interface GraphQLResult<TData = Record<string, unknown>> {
   status: number;
@@ -6,11 +6,22 @@ export interface GraphQLResult<TData = Record<string, unknown>> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-/** POSTs a GraphQL request to a subgraph the way the router does: identity signed with the secret. */
-export async function signedPost<TData = Record<string, unknown>>(
+export interface SignedGraphQLRequest {
+  query: string;
+  variables?: Record<string, unknown>;
+  /** Whom the call is made for; null for an anonymous (or service) caller. */
+  as?: Identity | null;
+  signal?: AbortSignal;
+}
+
+/**
+ * POSTs a GraphQL operation straight to a subgraph the way the router does, the identity signed with the
+ * internal secret. For service-to-service calls (orders pricing an order at products) and tests.
+ */
+export async function postSignedGraphQL<TData = Record<string, unknown>>(
   url: string,
   secret: string,
-  request: { query: string; variables?: Record<string, unknown>; as?: Identity | null },
+  request: SignedGraphQLRequest,
 ): Promise<GraphQLResult<TData>> {
   const body = JSON.stringify({ query: request.query, variables: request.variables ?? {} });
   const response = await fetch(url, {
@@ -20,6 +31,7 @@ export async function signedPost<TData = Record<string, unknown>>(
       ...signInternalRequest(secret, { identity: request.as ?? null, body }),
     },
     body,
+    signal: request.signal,
   });
   const json = (await response.json()) as Omit<GraphQLResult<TData>, 'status'>;
   return { status: response.status, ...json };

@@ -1,0 +1,2 @@
+export { createBreaker, type Breaker, type BreakerOptions, type BreakerState } from './breaker.ts';
+export { breakerEnv, breakerOptions } from './breaker-env.ts';
