@@ -14,6 +14,7 @@ export interface Context extends RequestContext {
 export function contextFactory(orm: Database) {
   return (base: RequestContext): Context => {
     const em = orm.em.fork();
-    return { ...base, em, loaders: createLoaders(em), products: createProductService(em) };
+    const loaders = createLoaders(em);
+    return { ...base, em, loaders, products: createProductService(em, loaders) };
   };
 }

@@ -3,6 +3,7 @@ import { badUserInput, notFound } from '@supergraph/errors';
 import type { Identity } from '@supergraph/identity';
 import { requireAdmin } from './authorization.ts';
 import { isUuid } from './cursor.ts';
+import type { Loaders } from './loaders.ts';
 import {
   validateChanges,
   validateNewProduct,
@@ -15,6 +16,8 @@ import { Product, type ProductRecord } from './product.entity.ts';
 export type ProductService = ReturnType<typeof createProductService>;
 
 const SKU_CONSTRAINT = 'product_sku_unique';
+/** One batch lookup for another subgraph: an order holds at most 50 items, so 100 leaves room. */
+export const BY_IDS_MAX = 100;
 
 /**
  * The unique constraint, not a prior lookup, decides whether a SKU is taken: two admins creating the
@@ -35,9 +38,19 @@ async function flushClaimingSku(em: EntityManager, sku: string | undefined): Pro
 }
 
 /** The catalog's rules: who may change it, what a valid product is, one product per SKU. */
-export function createProductService(em: EntityManager) {
+export function createProductService(em: EntityManager, loaders: Loaders) {
   return {
     list: (request: ProductPageRequest) => listProducts(em, request),
+
+    /** Products in the order of the ids asked, null where none matches; one statement for the batch. */
+    byIds(ids: readonly string[]): Promise<Array<ProductRecord | null>> {
+      if (ids.length > BY_IDS_MAX) {
+        throw badUserInput(`ids must hold at most ${BY_IDS_MAX} product ids; got ${ids.length}`, {
+          fields: ['ids'],
+        });
+      }
+      return Promise.all(ids.map((id) => loaders.productById(id)));
+    },
 
     async create(identity: Identity | null, input: ProductInput): Promise<ProductRecord> {
       requireAdmin(identity);

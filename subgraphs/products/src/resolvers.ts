@@ -1,5 +1,6 @@
 import { DateTimeScalar } from '@supergraph/server-kit';
 import type { Resolvers } from './generated/resolvers-types.ts';
+import { flatRateShippingEstimate } from './shipping-estimate.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -7,6 +8,7 @@ export const resolvers: Resolvers = {
     products: (_, args, ctx) => ctx.products.list(args),
     product: (_, { id }, ctx) => ctx.loaders.productById(id),
     productBySku: (_, { sku }, ctx) => ctx.loaders.productBySku(sku),
+    productsByIds: (_, { ids }, ctx) => ctx.products.byIds(ids),
   },
   Mutation: {
     createProduct: (_, { input }, ctx) => ctx.products.create(ctx.identity, input),
@@ -16,6 +18,7 @@ export const resolvers: Resolvers = {
     // Other subgraphs refer to a product by either key; both are batched per request.
     __resolveReference: (reference, ctx) =>
       'id' in reference ? ctx.loaders.productById(reference.id) : ctx.loaders.productBySku(reference.sku),
+    shippingEstimate: (product) => flatRateShippingEstimate(product),
   },
   ProductConnection: {
     totalCount: (page) => page.countTotal(),

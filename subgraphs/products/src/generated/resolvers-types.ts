@@ -57,6 +57,12 @@ export type Product = {
   price: Money;
   /** Shipping weight of one unit, in grams. */
   weightGrams: Scalars['Int']['output'];
+  /**
+   * The catalog's flat-rate shipping estimate by weight. Inventory now serves this field with parcel rates
+   * (`@override(from: "products")`), so the router never asks products for it; it stays here for one release
+   * so that deleting inventory's `@override` rolls the change back, and is removed after that.
+   */
+  shippingEstimate: Money;
   createdAt: Scalars['DateTime']['output'];
   /** When any field of the product last changed. */
   updatedAt: Scalars['DateTime']['output'];
@@ -90,6 +96,12 @@ export type Query = {
   product: Maybe<Product>;
   /** The product with this SKU (exact, case-sensitive), or null if there is none. */
   productBySku: Maybe<Product>;
+  /**
+   * Up to 100 products by id, in the order asked, null where there is none. For other subgraphs only
+   * (orders prices an order through it, calling products directly): `@inaccessible` keeps it out of the
+   * public API, where a client could otherwise fetch the catalog in unbounded batches.
+   */
+  productsByIds: Array<Maybe<Product>>;
 };
 
 export type QueryProductsArgs = {
@@ -104,6 +116,10 @@ export type QueryProductArgs = {
 
 export type QueryProductBySkuArgs = {
   sku: Scalars['String']['input'];
+};
+
+export type QueryProductsByIdsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 export type Mutation = {
@@ -362,15 +378,15 @@ export type Federation__ExternalDirectiveResolver<
   Args = Federation__ExternalDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__TagDirectiveArgs = {
+export type TagDirectiveArgs = {
   name: Scalars['String']['input'];
 };
 
-export type Federation__TagDirectiveResolver<
+export type TagDirectiveResolver<
   Result,
   Parent,
   ContextType = Context,
-  Args = Federation__TagDirectiveArgs,
+  Args = TagDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__ExtendsDirectiveArgs = {};
@@ -391,13 +407,13 @@ export type ShareableDirectiveResolver<
   Args = ShareableDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__InaccessibleDirectiveArgs = {};
+export type InaccessibleDirectiveArgs = {};
 
-export type Federation__InaccessibleDirectiveResolver<
+export type InaccessibleDirectiveResolver<
   Result,
   Parent,
   ContextType = Context,
-  Args = Federation__InaccessibleDirectiveArgs,
+  Args = InaccessibleDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__OverrideDirectiveArgs = {
@@ -499,6 +515,7 @@ export type ProductResolvers<
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   weightGrams?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shippingEstimate?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
@@ -541,6 +558,12 @@ export type QueryResolvers<
     ParentType,
     ContextType,
     RequireFields<QueryProductBySkuArgs, 'sku'>
+  >;
+  productsByIds?: Resolver<
+    Array<Maybe<ResolversTypes['Product']>>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryProductsByIdsArgs, 'ids'>
   >;
 };
 
@@ -615,10 +638,10 @@ export type DirectiveResolvers<ContextType = Context> = {
   federation__requires?: Federation__RequiresDirectiveResolver<any, any, ContextType>;
   federation__provides?: Federation__ProvidesDirectiveResolver<any, any, ContextType>;
   federation__external?: Federation__ExternalDirectiveResolver<any, any, ContextType>;
-  federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
+  tag?: TagDirectiveResolver<any, any, ContextType>;
   federation__extends?: Federation__ExtendsDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
-  federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
+  inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__composeDirective?: Federation__ComposeDirectiveDirectiveResolver<any, any, ContextType>;
   federation__interfaceObject?: Federation__InterfaceObjectDirectiveResolver<any, any, ContextType>;
