@@ -2,3 +2,5 @@ export { openDatabase, postgresCheck, type Database, type DatabaseOptions } from
 export { provisionSubgraphSchema, dropSubgraphSchema, type SchemaGrant } from './provision.ts';
 export { keyedLoader } from './keyed-loader.ts';
 export { withDatabaseName, describePostgresError } from './postgres-url.ts';
+export { isUuid } from './ids.ts';
+export { keysetCursor, type KeysetCursor, type KeysetPosition } from './keyset-cursor.ts';

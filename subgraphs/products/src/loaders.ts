@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keyedLoader } from '@supergraph/db';
-import { isUuid } from './cursor.ts';
+import { isUuid } from '@supergraph/db';
 import { Product, type ProductRecord } from './product.entity.ts';
 
 export type Loaders = ReturnType<typeof createLoaders>;

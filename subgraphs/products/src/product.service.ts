@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException, type EntityManager } from '@mikro-o
 import { badUserInput, notFound } from '@supergraph/errors';
 import type { Identity } from '@supergraph/identity';
 import { requireAdmin } from './authorization.ts';
-import { isUuid } from './cursor.ts';
+import { isUuid } from '@supergraph/db';
 import type { Loaders } from './loaders.ts';
 import {
   validateChanges,

@@ -1,6 +1,7 @@
 import { DateTimeScalar } from '@supergraph/server-kit';
 import type { Resolvers } from './generated/resolvers-types.ts';
-import { canSee, isUuid } from './user.service.ts';
+import { isUuid } from '@supergraph/db';
+import { canSee } from './user.service.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { isUuid } from '@supergraph/db';
 import { badUserInput, DomainError, forbidden, unauthenticated } from '@supergraph/errors';
 import type { Identity } from '@supergraph/identity';
 import { decoyHash, hashPassword, verifyPassword } from './password.ts';
@@ -23,8 +24,6 @@ const registration = z.object({
     .min(8, 'password must be at least 8 characters')
     .max(128, 'password must be at most 128 characters'),
 });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AuthResult {
   token: string;
@@ -73,14 +72,14 @@ export function createUserService(em: EntityManager, tokens: TokenIssuer) {
 
     async me(identity: Identity | null): Promise<UserRecord | null> {
       if (!identity) return null;
-      return UUID.test(identity.userId) ? em.findOne(User, { id: identity.userId }) : null;
+      return isUuid(identity.userId) ? em.findOne(User, { id: identity.userId }) : null;
     },
 
     /** Self or admin; anyone else is refused whether or not the user exists. */
     async user(identity: Identity | null, id: string): Promise<UserRecord | null> {
       if (!identity) throw unauthenticated();
       if (!canSee(identity, id)) throw forbidden('You can only see your own account.');
-      return UUID.test(id) ? em.findOne(User, { id }) : null;
+      return isUuid(id) ? em.findOne(User, { id }) : null;
     },
   };
 }
@@ -88,10 +87,6 @@ export function createUserService(em: EntityManager, tokens: TokenIssuer) {
 /** An entity reference from another subgraph resolves only for the user themself or an admin. */
 export function canSee(identity: Identity | null, userId: string): boolean {
   return identity !== null && (identity.role === 'ADMIN' || identity.userId === userId);
-}
-
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
 }
 
 function duplicateEmail(email: string): DomainError {
