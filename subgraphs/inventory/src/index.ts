@@ -1,0 +1,20 @@
+// The package entry (package.json "exports"): lets a process that runs several subgraphs (a local
+// `npm start`, an end-to-end test) start this one through its composition root, and lets a queue
+// consumer or a test reserve and release stock through the same domain service the subgraph uses.
+export { startInventorySubgraph } from './app.ts';
+export { envSchema, loadEnv, type Env } from './env.ts';
+export { openInventoryDatabase } from './database.ts';
+export { entities } from './entities.ts';
+export {
+  createStockService,
+  type ReleaseOutcome,
+  type ReserveOutcome,
+  type StockCount,
+  type StockService,
+} from './stock.service.ts';
+export type { ReserveItem } from './stock-input.ts';
+export { Reservation, ReservationLine, type ReservationStatus, type Shortage } from './reservation.entity.ts';
+export { StockLevel } from './stock-level.entity.ts';
+export { findReservedMismatches, type ReservedMismatch } from './stock-audit.ts';
+export { SEED_ORDER_ID, SEED_RESERVATION_LINES, SEED_STOCK, seedStock } from './seed.ts';
+export { shippingEstimate } from './shipping-estimate.ts';

@@ -1,0 +1,4 @@
+import { Notification } from './notification.entity.ts';
+
+/** Every entity of this subgraph: the app registers them, migration generation diffs them. */
+export const entities = [Notification];

@@ -1,0 +1,77 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import type { Database } from '@supergraph/db';
+import { orderConfirmed, welcome } from '../src/messages.ts';
+import { Notification } from '../src/notification.entity.ts';
+import { SEED_EVENT_IDS, SEED_NOTIFICATION_IDS, SEED_NOTIFICATIONS, seedNotifications } from '../src/seed.ts';
+import { openTestDatabase } from './notifications-fixture.ts';
+
+let orm: Database;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ orm, close } = await openTestDatabase());
+});
+
+afterAll(async () => {
+  await close?.();
+});
+
+describe('the demo notifications', () => {
+  it('inserts the welcomes and the past order confirmation as sent, with the templates texts', async () => {
+    expect(await seedNotifications(orm.em.fork())).toBe(3);
+
+    const rows = await orm.em.fork().find(Notification, {}, { orderBy: { createdAt: 'asc' } });
+    const welcomeCasey = welcome({ name: 'Casey Customer' });
+    const confirmed = orderConfirmed({
+      orderId: '00000000-0000-4000-8004-000000000001',
+      total: { amount: 4170, currency: 'EUR' },
+    });
+    expect(rows.map((row) => ({ ...row }))).toEqual([
+      expect.objectContaining({
+        id: SEED_NOTIFICATION_IDS.adminWelcome,
+        eventId: SEED_EVENT_IDS.adminRegistered,
+        userId: '00000000-0000-4000-8000-000000000001',
+        recipientEmail: 'admin@shop.example',
+        kind: 'WELCOME',
+        ...welcome({ name: 'Ada Admin' }),
+        status: 'SENT',
+      }),
+      expect.objectContaining({
+        id: '00000000-0000-4000-8006-000000000001',
+        eventId: '00000000-0000-4000-8007-000000000001',
+        userId: '00000000-0000-4000-8000-000000000002',
+        recipientEmail: 'customer@shop.example',
+        kind: 'WELCOME',
+        subject: welcomeCasey.subject,
+        body: welcomeCasey.body,
+        status: 'SENT',
+        attempts: 1,
+        lastError: null,
+        createdAt: new Date('2026-10-31T09:00:00Z'),
+        sentAt: new Date('2026-10-31T09:00:00Z'),
+      }),
+      expect.objectContaining({
+        id: '00000000-0000-4000-8006-000000000002',
+        eventId: '00000000-0000-4000-8007-000000000002',
+        userId: '00000000-0000-4000-8000-000000000002',
+        recipientEmail: 'customer@shop.example',
+        kind: 'ORDER_CONFIRMED',
+        subject: 'Your order is confirmed: 41.70 EUR',
+        body: confirmed.body,
+        status: 'SENT',
+        attempts: 1,
+        createdAt: new Date('2026-11-01T10:00:10Z'),
+        sentAt: new Date('2026-11-01T10:00:10Z'),
+      }),
+    ]);
+    expect(confirmed.body).toContain('Total: 41.70 EUR');
+  });
+
+  it('inserts nothing the second time and leaves the rows as they are', async () => {
+    const before = await orm.em.fork().find(Notification, {}, { orderBy: { id: 'asc' } });
+    expect(await seedNotifications(orm.em.fork())).toBe(0);
+    const after = await orm.em.fork().find(Notification, {}, { orderBy: { id: 'asc' } });
+    expect(after.map((row) => ({ ...row }))).toEqual(before.map((row) => ({ ...row })));
+    expect(after).toHaveLength(SEED_NOTIFICATIONS.length);
+  });
+});

@@ -1,0 +1,4 @@
+import { Money, Payment } from './payment.entity.ts';
+
+/** Every entity of this subgraph: the app registers them, migration generation diffs them. */
+export const entities = [Payment, Money];
