@@ -247,6 +247,16 @@ describe('docker compose', () => {
     expect(environment.INTERNAL_SECRET).toBe(users.INTERNAL_SECRET);
   });
 
+  test('orders reads prices from the products service, and notifications mail goes to Mailpit', () => {
+    expect(environmentOf('orders').PRODUCTS_URL).toBe(
+      `http://products:${environmentOf('products').PORT}/graphql`,
+    );
+    const notifications = environmentOf('notifications');
+    expect(notifications.NOTIFICATION_TRANSPORT).toBe('smtp');
+    expect(new URL(notifications.SMTP_URL ?? '').host).toBe('mailpit:1025');
+    expect(service('mailpit').image).toMatch(/^axllent\/mailpit:v\d/);
+  });
+
   test('Redis keeps queued jobs across restarts and never evicts them', () => {
     const command = service('redis').command ?? [];
     const words = Array.isArray(command) ? command.join(' ') : command;

@@ -13,6 +13,7 @@ import { loadEnv as loadProductsEnv } from '../subgraphs/products/src/env.ts';
 import { startUsersSubgraph } from '../subgraphs/users/src/app.ts';
 import { loadEnv as loadUsersEnv } from '../subgraphs/users/src/env.ts';
 import { SUPERGRAPH_FILE } from '../scripts/supergraph-config.ts';
+import { routerClient, type Result, type RouterClient } from './support/router-client.ts';
 
 // The whole path a client takes: the committed supergraph.graphql served by the real router, in front
 // of the real users and products subgraphs, each on its own fresh schema with seed data.
@@ -33,27 +34,7 @@ let users: TestSubgraph;
 let products: TestSubgraph;
 let router: Router;
 
-interface Result<TData = Record<string, unknown>> {
-  status: number;
-  data?: TData | null;
-  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-}
-
-async function client<TData = Record<string, unknown>>(
-  query: string,
-  options: { variables?: object; token?: string; headers?: object } = {},
-): Promise<Result<TData>> {
-  const response = await fetch(router.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: JSON.stringify({ query, variables: options.variables ?? {} }),
-  });
-  return { status: response.status, ...((await response.json()) as object) } as Result<TData>;
-}
+let client: RouterClient;
 
 beforeAll(async () => {
   [users, products] = await Promise.all([
@@ -76,6 +57,7 @@ beforeAll(async () => {
       SUBGRAPH_URLS: `users=${users.url},products=${products.url}`,
     }),
   );
+  client = routerClient(router.url);
 }, 60_000);
 
 afterAll(async () => {

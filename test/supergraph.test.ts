@@ -34,6 +34,13 @@ describe('supergraph.graphql', () => {
     );
     expect(config.subgraphs.map((s) => s.name).sort()).toEqual(folders.sort());
     const ports = Object.fromEntries(config.subgraphs.map((s) => [s.name, new URL(s.routingUrl).port]));
-    expect(ports).toMatchObject({ users: '4001', products: '4002' });
+    expect(ports).toEqual({
+      users: '4001',
+      products: '4002',
+      inventory: '4003',
+      orders: '4004',
+      payments: '4005',
+      notifications: '4006',
+    });
   });
 });

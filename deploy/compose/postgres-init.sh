@@ -8,7 +8,7 @@
 set -eu
 
 # Adding a subgraph: append its name here (and its <NAME>_DB_PASSWORD to the postgres service).
-subgraphs='users products'
+subgraphs='users products inventory orders payments notifications'
 database=supergraph
 
 run_psql() {

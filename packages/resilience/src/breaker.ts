@@ -57,7 +57,7 @@ export function createBreaker<TArgs extends unknown[], TResult>(
       } catch (error) {
         if (error instanceof DomainError && error.code !== 'SERVICE_UNAVAILABLE') throw error;
         logger?.warn({ dependency, err: error }, `call to ${dependency} failed`);
-        throw serviceUnavailable(dependency, breaker.opened);
+        throw serviceUnavailable(dependency, isTimeout(error) && !breaker.opened);
       }
     },
     state: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
@@ -65,12 +65,20 @@ export function createBreaker<TArgs extends unknown[], TResult>(
   };
 }
 
-function serviceUnavailable(dependency: string, open: boolean): DomainError {
+/** opossum's own timeout, or the action's AbortSignal.timeout firing inside fetch. */
+function isTimeout(error: unknown): boolean {
+  return (
+    (error as { code?: unknown } | null)?.code === 'ETIMEDOUT' ||
+    (error as { name?: unknown } | null)?.name === 'TimeoutError'
+  );
+}
+
+function serviceUnavailable(dependency: string, timedOut: boolean): DomainError {
   return new DomainError(
     'SERVICE_UNAVAILABLE',
-    open
-      ? `${dependency} is unavailable right now; nothing was changed, try again shortly`
-      : `${dependency} did not answer in time; nothing was changed, try again shortly`,
+    timedOut
+      ? `${dependency} did not answer in time; nothing was changed, try again shortly`
+      : `${dependency} is unavailable right now; nothing was changed, try again shortly`,
     { dependency },
   );
 }

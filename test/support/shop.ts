@@ -1,0 +1,126 @@
+import {
+  generateSigningKeyPem,
+  startTestSubgraph,
+  TEST_INTERNAL_SECRET,
+  type TestSubgraph,
+} from '@supergraph/testing';
+import { startRouter, type Router } from '../../router/src/app.ts';
+import { loadEnv as loadRouterEnv } from '../../router/src/env.ts';
+import { SUPERGRAPH_FILE } from '../../scripts/supergraph-config.ts';
+import { routerClient, type RouterClient } from './router-client.ts';
+import { startInventorySubgraph } from '../../subgraphs/inventory/src/app.ts';
+import { loadEnv as loadInventoryEnv } from '../../subgraphs/inventory/src/env.ts';
+import { startNotificationsSubgraph } from '../../subgraphs/notifications/src/app.ts';
+import { loadEnv as loadNotificationsEnv } from '../../subgraphs/notifications/src/env.ts';
+import { startOrdersSubgraph } from '../../subgraphs/orders/src/app.ts';
+import { loadEnv as loadOrdersEnv } from '../../subgraphs/orders/src/env.ts';
+import { startPaymentsSubgraph } from '../../subgraphs/payments/src/app.ts';
+import { loadEnv as loadPaymentsEnv } from '../../subgraphs/payments/src/env.ts';
+import { startProductsSubgraph } from '../../subgraphs/products/src/app.ts';
+import { loadEnv as loadProductsEnv } from '../../subgraphs/products/src/env.ts';
+import { startUsersSubgraph } from '../../subgraphs/users/src/app.ts';
+import { loadEnv as loadUsersEnv } from '../../subgraphs/users/src/env.ts';
+
+export const SUBGRAPHS = ['users', 'products', 'inventory', 'orders', 'payments', 'notifications'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+export const SEED_CREDENTIALS = {
+  admin: { email: 'admin@shop.example', password: 'admin-password' },
+  customer: { email: 'customer@shop.example', password: 'customer-password' },
+} as const;
+
+export type { Result } from './router-client.ts';
+
+export interface Shop {
+  router: Router;
+  subgraphs: Record<SubgraphName, TestSubgraph>;
+  /** Sends an operation to the router as a client would, signed in when given a token. */
+  client: RouterClient;
+  /** A token for an account (the seeded ones are in SEED_CREDENTIALS). */
+  login: (credentials: { email: string; password: string }) => Promise<string>;
+  /** Creates a customer account through the router and returns its id and token. */
+  register: (email: string) => Promise<{ id: string; token: string }>;
+  /** SQL statements per subgraph since the last call of `resetQueries`. */
+  statements: () => Record<SubgraphName, number>;
+  resetQueries: () => void;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The whole shop as a client meets it: the committed supergraph.graphql served by the real router in
+ * front of all six real subgraphs, each on a fresh Postgres schema with its seed data. Orders prices
+ * orders at the products subgraph started here.
+ */
+export async function startShop(): Promise<Shop> {
+  const seeded = (env: Record<string, string>) => ({ ...env, SEED_ON_START: 'true' });
+  const [users, products] = await Promise.all([
+    startTestSubgraph('users', (env, hooks) =>
+      startUsersSubgraph(loadUsersEnv({ ...seeded(env), JWT_PRIVATE_KEY: generateSigningKeyPem() }), hooks),
+    ),
+    startTestSubgraph('products', (env, hooks) => startProductsSubgraph(loadProductsEnv(seeded(env)), hooks)),
+  ]);
+  const [inventory, orders, payments, notifications] = await Promise.all([
+    startTestSubgraph('inventory', (env, hooks) =>
+      startInventorySubgraph(loadInventoryEnv(seeded(env)), hooks),
+    ),
+    startTestSubgraph('orders', (env, hooks) =>
+      startOrdersSubgraph(loadOrdersEnv({ ...seeded(env), PRODUCTS_URL: products.url }), hooks),
+    ),
+    startTestSubgraph('payments', (env, hooks) => startPaymentsSubgraph(loadPaymentsEnv(seeded(env)), hooks)),
+    startTestSubgraph('notifications', (env, hooks) =>
+      startNotificationsSubgraph(loadNotificationsEnv(seeded(env)), hooks),
+    ),
+  ]);
+  const subgraphs = { users, products, inventory, orders, payments, notifications };
+  const router = await startRouter(
+    loadRouterEnv({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+      SUPERGRAPH_PATH: SUPERGRAPH_FILE.pathname,
+      JWKS_URL: new URL('/.well-known/jwks.json', users.url).toString(),
+      SUBGRAPH_URLS: SUBGRAPHS.map((name) => `${name}=${subgraphs[name].url}`).join(','),
+    }),
+  );
+
+  const client = routerClient(router.url);
+
+  const login: Shop['login'] = async ({ email, password }) => {
+    const result = await client<{ login: { token: string } }>(
+      'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
+      { variables: { email, password } },
+    );
+    if (!result.data?.login) throw new Error(`login as ${email} failed: ${JSON.stringify(result.errors)}`);
+    return result.data.login.token;
+  };
+
+  const register: Shop['register'] = async (email) => {
+    const result = await client<{ register: { token: string; user: { id: string } } }>(
+      'mutation ($input: RegisterInput!) { register(input: $input) { token user { id } } }',
+      { variables: { input: { email, name: email.split('@')[0], password: 'a-long-enough-password' } } },
+    );
+    if (!result.data?.register) throw new Error(`register ${email} failed: ${JSON.stringify(result.errors)}`);
+    return { id: result.data.register.user.id, token: result.data.register.token };
+  };
+
+  return {
+    router,
+    subgraphs,
+    client,
+    login,
+    register,
+    statements: () =>
+      Object.fromEntries(
+        SUBGRAPHS.map((name) => [name, subgraphs[name].queries.statements.length]),
+      ) as Record<SubgraphName, number>,
+    resetQueries: () => {
+      for (const name of SUBGRAPHS) subgraphs[name].queries.reset();
+    },
+    stop: async () => {
+      await router.stop();
+      await Promise.all(SUBGRAPHS.map((name) => subgraphs[name].stop()));
+    },
+  };
+}
