@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { StartupError } from '@supergraph/config';
@@ -54,7 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await orm.connect();
     const connection = await orm.checkConnection();
     if (!connection.ok) throw connection.error ?? new Error(connection.reason);
-    await orm.migrator.up();
+    await migrateExclusively(orm, options);
   } catch (error) {
     await orm.close(true);
     const { message, hint } = describePostgresError(error, options.clientUrl);
@@ -69,4 +70,25 @@ export function postgresCheck(orm: Database): () => Promise<void> {
     const result = await orm.checkConnection();
     if (!result.ok) throw new Error(result.reason);
   };
+}
+
+/**
+ * Applies pending migrations while holding a session advisory lock keyed by the schema, so processes
+ * that start together on one schema (an API and its worker, several replicas) migrate one at a time:
+ * the first applies them, the others wait and then find nothing pending.
+ */
+async function migrateExclusively(orm: Database, options: DatabaseOptions): Promise<void> {
+  const lock = new pg.Client({ connectionString: options.clientUrl });
+  await lock.connect();
+  try {
+    const key = `supergraph-migrations:${options.schema}`;
+    await lock.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    try {
+      await orm.migrator.up();
+    } finally {
+      await lock.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+    }
+  } finally {
+    await lock.end();
+  }
 }

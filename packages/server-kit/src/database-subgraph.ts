@@ -1,5 +1,6 @@
 import { openDatabase, postgresCheck, type Database, type DatabaseOptions } from '@supergraph/db';
 import { createLogger, type Logger } from '@supergraph/logging';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { connectRedis, redisCheck } from './redis.ts';
 import {
   startSubgraphServer,
@@ -37,6 +38,11 @@ export interface DatabaseSubgraphOptions<TContext extends RequestContext> {
   logger?: Logger;
   /** Closes what the composition root opened besides the ORM and Redis (a breaker, an SMTP pool). */
   closers?: Array<() => Promise<unknown>>;
+  /**
+   * Work the process runs beside serving GraphQL on the same ORM (the outbox relay), started once the
+   * schema is migrated and stopped after HTTP has drained, before the ORM closes.
+   */
+  background?: (orm: Database, tools: { logger: Logger; metrics: Metrics }) => { stop: () => Promise<void> };
 }
 
 /**
@@ -60,12 +66,16 @@ export async function startDatabaseSubgraph<TContext extends RequestContext>(
     redis.disconnect();
     throw error;
   });
+  let background: { stop: () => Promise<void> } | undefined;
   try {
     if (env.SEED_ON_START && options.seed) {
       const inserted = await options.seed(orm);
       logger.info({ inserted }, `${name} seed data loaded`);
     }
+    const metrics = createMetrics(name);
+    background = options.background?.(orm, { logger, metrics });
     return await startSubgraphServer({
+      metrics,
       name,
       typeDefs: loadTypeDefs(new URL('schema.graphql', options.root)),
       resolvers: options.resolvers,
@@ -77,9 +87,15 @@ export async function startDatabaseSubgraph<TContext extends RequestContext>(
       readiness: { postgres: postgresCheck(orm), redis: redisCheck(redis) },
       createContext: options.createContext(orm),
       routes: options.routes,
-      closers: [...(options.closers ?? []), () => orm.close(), () => redis.quit()],
+      closers: [
+        ...(background ? [background.stop] : []),
+        ...(options.closers ?? []),
+        () => orm.close(),
+        () => redis.quit(),
+      ],
     });
   } catch (error) {
+    await background?.stop();
     await orm.close();
     redis.disconnect();
     throw error;

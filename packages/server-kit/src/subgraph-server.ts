@@ -19,7 +19,7 @@ import {
   sendGraphQLError,
   sendJson,
 } from './http-io.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { serveOperationalRoute } from './operational-routes.ts';
 import type { ReadinessCheck } from './readiness.ts';
 
@@ -53,6 +53,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   /** Closed in order after HTTP has drained (ORM, Redis, ...). */
   closers?: Array<() => Promise<unknown>>;
   bodyLimitBytes?: number;
+  /** The process's metrics, when its composition root registers more of its own (an outbox relay). */
+  metrics?: Metrics;
 }
 
 export interface SubgraphServer {
@@ -74,7 +76,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const { logger } = options;
-  const metrics = createMetrics(options.name);
+  const metrics = options.metrics ?? createMetrics(options.name);
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
   let stopping = false;
 

@@ -9,3 +9,4 @@ export {
   type TestEnv,
 } from './test-subgraph.ts';
 export { generateSigningKeyPem } from './signing-key.ts';
+export { eventually } from './eventually.ts';

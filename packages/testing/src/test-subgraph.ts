@@ -20,6 +20,13 @@ export function testEnv(schema: TestSchema): TestEnv {
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     INTERNAL_SECRET: TEST_INTERNAL_SECRET,
     SEED_ON_START: 'false',
+    // Queues keyed by the schema, so test files sharing one Redis never see each other's events; a
+    // test that runs several subgraphs together gives them one prefix. Short delays keep tests quick.
+    EVENT_QUEUE_PREFIX: schema.name,
+    OUTBOX_POLL_MS: '200',
+    EVENT_BACKOFF_MS: '100',
+    EVENT_LOCK_MS: '5000',
+    WORKER_PORT: '0',
   };
 }
 

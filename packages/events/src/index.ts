@@ -1,0 +1,38 @@
+export {
+  EVENT_CONTRACTS,
+  EVENT_TYPES,
+  InvalidEventError,
+  parseEnvelope,
+  validateEventData,
+  type EventData,
+  type EventEnvelope,
+  type EventType,
+} from './contracts.ts';
+export { CONSUMERS, EVENT_ROUTES, eventsFor, queueName, type Consumer } from './routing.ts';
+export {
+  consumerEntities,
+  DeadLetter,
+  OutboxEvent,
+  ProcessedEvent,
+  producerEntities,
+  type DeadLetterRecord,
+  type OutboxEventRecord,
+} from './entities.ts';
+export { OUTBOX_CHANNEL, recordEvent } from './outbox.ts';
+export {
+  outboxRelayFor,
+  startOutboxRelay,
+  type OutboxRelay,
+  type RelayEnv,
+  type RelayOptions,
+} from './relay.ts';
+export { startEventConsumer, type EventConsumer, type EventHandlers } from './consumer.ts';
+export { listDeadLetters, replayDeadLetter } from './dead-letters.ts';
+export { eventEnv, type EventEnv } from './env.ts';
+export {
+  startEventWorker,
+  type EventWorker,
+  type EventWorkerOptions,
+  type WorkerEnv,
+} from './worker-process.ts';
+export { producerConnection, workerConnection } from './queues.ts';

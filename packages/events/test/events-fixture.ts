@@ -1,0 +1,54 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database } from '@supergraph/db';
+import { createTestSchema, type TestSchema } from '@supergraph/testing';
+
+export { eventually } from '@supergraph/testing';
+import { consumerEntities } from '../src/entities.ts';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+// The event tables as the migrations generated from these entities create them; a domain's own tests
+// run its real migrations.
+const DDL = (schema: string) => `
+  create table "${schema}".outbox_event (id uuid primary key, type varchar(64) not null, envelope jsonb not null,
+    created_at timestamptz not null, published_at timestamptz null);
+  create table "${schema}".processed_event (event_id uuid primary key, type varchar(64) not null,
+    processed_at timestamptz not null);
+  create table "${schema}".dead_letter (event_id uuid primary key, type varchar(64) not null, envelope jsonb not null,
+    error text not null, attempts int not null, failed_at timestamptz not null, replayed_at timestamptz null);
+  create table "${schema}".effect (event_id uuid not null, note text not null);
+`;
+
+export interface EventsFixture {
+  schema: TestSchema;
+  orm: Database;
+  query: <T extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<T[]>;
+  close: () => Promise<void>;
+}
+
+/** A fresh schema holding the event tables and an `effect` table for handlers to write to. */
+export async function eventsFixture(): Promise<EventsFixture> {
+  const schema = await createTestSchema('events');
+  const client = new pg.Client({ connectionString: schema.clientUrl });
+  await client.connect();
+  await client.query(DDL(schema.name));
+  const orm = await openDatabase({
+    clientUrl: schema.clientUrl,
+    schema: schema.name,
+    entities: consumerEntities,
+    migrationsPath: mkdtempSync(join(tmpdir(), 'no-migrations-')),
+  });
+  return {
+    schema,
+    orm,
+    query: async (sql, values) => (await client.query(sql, values)).rows,
+    close: async () => {
+      await orm.close();
+      await client.end();
+      await schema.drop();
+    },
+  };
+}
