@@ -1,3 +1,4 @@
+import { outboxRelayFor } from '@supergraph/events';
 import { startDatabaseSubgraph, type SubgraphServer } from '@supergraph/server-kit';
 import { contextFactory } from './context.ts';
 import { entities } from './entities.ts';
@@ -19,5 +20,7 @@ export function startInventorySubgraph(
     createContext: contextFactory,
     seed: (orm) => seedStock(orm.em.fork()),
     onQuery: hooks.onQuery,
+    // The worker writes reservation outcomes to this schema's outbox; the API process publishes them.
+    background: outboxRelayFor(env),
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Database } from '@supergraph/db';
+import { OutboxEvent } from '@supergraph/events';
 import type { Identity } from '@supergraph/identity';
 import { createTestSchema, startTestSubgraph, type TestSchema, type TestSubgraph } from '@supergraph/testing';
 import { startInventorySubgraph } from '../src/app.ts';
@@ -18,6 +19,27 @@ export function startInventory(options: { seed: boolean }): Promise<TestSubgraph
   return startTestSubgraph('inventory', (env, hooks) =>
     startInventorySubgraph(loadEnv({ ...env, SEED_ON_START: String(options.seed) }), hooks),
   );
+}
+
+/**
+ * The SQL statements a request sent since the last reset. The outbox relay polls on the same ORM beside
+ * every request, so its statements (on outbox_event, which no request touches) are left out.
+ */
+export function requestStatements(subgraph: TestSubgraph): string[] {
+  return subgraph.queries.statements.filter((sql) => !sql.includes('"outbox_event"'));
+}
+
+/** Every event in a running subgraph's outbox. */
+export async function outboxOfSubgraph(subgraph: TestSubgraph) {
+  const orm = await openInventoryDatabase({
+    clientUrl: subgraph.schema.clientUrl,
+    schema: subgraph.schema.name,
+  });
+  try {
+    return await orm.em.fork().find(OutboxEvent, {});
+  } finally {
+    await orm.close();
+  }
 }
 
 export interface TestDatabase {

@@ -1,7 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Identity } from '@supergraph/identity';
 import type { TestSubgraph } from '@supergraph/testing';
-import { ADMIN, CUSTOMER, productIds, startInventory } from './inventory-fixture.ts';
+import {
+  ADMIN,
+  CUSTOMER,
+  outboxOfSubgraph,
+  productIds,
+  requestStatements,
+  startInventory,
+} from './inventory-fixture.ts';
 
 let subgraph: TestSubgraph;
 
@@ -46,8 +53,16 @@ describe('restock', () => {
     subgraph.queries.reset();
     const result = await restock(id, 1_000_000);
     expect(result.data!.restock).toEqual({ id, stock: 1_000_005, inStock: true });
-    expect(subgraph.queries.statements).toHaveLength(1);
-    expect(subgraph.queries.statements[0]).toMatch(/^insert into .*on conflict \("product_id"\) do update/);
+    const statements = requestStatements(subgraph);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^insert into .*on conflict \("product_id"\) do update/);
+  });
+
+  it('announces no event: restock writes nothing to the outbox', async () => {
+    const [id] = productIds(1) as [string];
+    const result = await restock(id, 7);
+    expect(result.errors).toBeUndefined();
+    expect(await outboxOfSubgraph(subgraph)).toEqual([]);
   });
 
   it('counts every unit of concurrent restocks of the same product', async () => {

@@ -3,25 +3,15 @@ import { startDatabaseSubgraph, type SubgraphServer } from '@supergraph/server-k
 import { contextFactory } from './context.ts';
 import { entities } from './entities.ts';
 import type { Env } from './env.ts';
-import { createLogTransport } from './log-transport.ts';
 import type { NotificationTransport } from './notification-transport.ts';
 import { resolvers } from './resolvers.ts';
-import { seedNotifications } from './seed.ts';
-import { createSmtpTransport } from './smtp-transport.ts';
+import { seed } from './seed.ts';
+import { transportFromEnv } from './transport-from-env.ts';
 
 /** What a test (or an embedding process) may supply instead of what the environment describes. */
 export interface NotificationsOverrides {
   transport?: NotificationTransport;
   logger?: Logger;
-}
-
-/** The adapter NOTIFICATION_TRANSPORT names; env.ts guarantees SMTP_URL when it is smtp. */
-export function transportFromEnv(env: Env, logger: Logger): NotificationTransport {
-  if (env.NOTIFICATION_TRANSPORT === 'log') {
-    return createLogTransport(logger.child({ component: 'notification-transport' }));
-  }
-  if (!env.SMTP_URL) throw new Error('SMTP_URL is required when NOTIFICATION_TRANSPORT is smtp');
-  return createSmtpTransport({ url: env.SMTP_URL, from: env.SMTP_FROM });
 }
 
 /** The notifications subgraph's composition root: every dependency is built here and nowhere else. */
@@ -40,7 +30,7 @@ export async function startNotificationsSubgraph(
       entities,
       resolvers,
       createContext: contextFactory,
-      seed: (orm) => seedNotifications(orm.em.fork()),
+      seed: (orm) => seed(orm.em.fork()),
       onQuery: hooks.onQuery,
       logger,
       // After HTTP has drained: the SMTP pool finishes the messages it holds, then closes.

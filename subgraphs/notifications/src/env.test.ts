@@ -18,10 +18,11 @@ function problemsOf(source: Record<string, string>): readonly string[] {
 }
 
 describe('the notifications environment', () => {
-  it('defaults to port 4006, schema notifications and the log transport', () => {
+  it('defaults to port 4006 (its worker 4106), schema notifications and the log transport', () => {
     const env = loadEnv(REQUIRED);
     expect(env).toMatchObject({
       PORT: 4006,
+      WORKER_PORT: 4106,
       DATABASE_SCHEMA: 'notifications',
       NOTIFICATION_TRANSPORT: 'log',
       SMTP_FROM: 'Supergraph Shop <no-reply@shop.example>',

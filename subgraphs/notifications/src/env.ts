@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv, serviceEnv } from '@supergraph/config';
+import { eventEnv } from '@supergraph/events';
 
 const FROM_ADDRESS = /^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 
@@ -9,6 +10,7 @@ const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 export const envSchema = z
   .object({
     ...serviceEnv({ port: 4006, schema: 'notifications' }),
+    ...eventEnv({ workerPort: 4106 }),
     /** `log` writes each message to the log (development); `smtp` hands it to SMTP_URL. */
     NOTIFICATION_TRANSPORT: z.enum(['log', 'smtp'], { error: 'must be log or smtp' }).default('log'),
     SMTP_URL: z.preprocess(

@@ -1,8 +1,26 @@
 // The package entry (package.json "exports"): lets a process that runs several subgraphs (a local
-// `npm start`, an end-to-end test, the events worker) start this one and reuse its domain code.
-export { startNotificationsSubgraph, transportFromEnv, type NotificationsOverrides } from './app.ts';
+// `npm start`, an end-to-end test) start this one or its events worker and reuse its domain code.
+export { startNotificationsSubgraph, type NotificationsOverrides } from './app.ts';
+export { startNotificationsWorker, type NotificationsWorkerOverrides } from './worker.ts';
+export { createEventHandlers, type NotificationHandlerDeps } from './event-handlers.ts';
+export { transportFromEnv } from './transport-from-env.ts';
 export { envSchema, loadEnv, type Env } from './env.ts';
-export { SEED_EVENT_IDS, SEED_NOTIFICATION_IDS, SEED_NOTIFICATIONS, seedNotifications } from './seed.ts';
+export {
+  seed,
+  SEED_EVENT_IDS,
+  SEED_NOTIFICATION_IDS,
+  SEED_NOTIFICATIONS,
+  SEED_RECIPIENTS,
+  seedNotifications,
+  seedRecipients,
+} from './seed.ts';
+export {
+  createRecipientDirectory,
+  UnknownRecipientError,
+  type RecipientInput,
+} from './recipient-directory.ts';
+export { Recipient, type RecipientRecord } from './recipient.entity.ts';
+export { notificationIdFor } from './notification-id.ts';
 export {
   createNotificationService,
   DEFAULT_CLAIM_TIMEOUT_MS,

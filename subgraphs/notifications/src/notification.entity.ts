@@ -13,9 +13,11 @@ export const BODY_MAX = 20_000;
 export const EMAIL_MAX = 254;
 
 /**
- * One message to one user because of one event. The row is written before the transport is called, so
- * a crash between the two leaves a PENDING row that the event's redelivery picks up, and the unique
- * (event_id, user_id) makes a redelivered event find that row instead of sending a second message.
+ * One message to one user because of one event. The row is written before the transport is called, and
+ * the unique (event_id, user_id) makes a redelivered event find that row instead of sending a second
+ * message. Written outside a transaction, a crash between the two leaves a PENDING row that the
+ * redelivery picks up; the events worker writes it in the transaction that marks the event processed,
+ * where a crash leaves nothing and the redelivery starts afresh under the same id.
  */
 export const Notification = defineEntity({
   name: 'Notification',

@@ -1,4 +1,5 @@
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import { notificationIdFor } from './notification-id.ts';
 import { validateNotifyInput, type NotifyInput } from './notification-input.ts';
 import type { NotificationTransport } from './notification-transport.ts';
 import { Notification, type NotificationRecord } from './notification.entity.ts';
@@ -44,6 +45,13 @@ function errorText(error: unknown): string {
  * with any transport that cannot take part in a transaction: a sender that dies after the transport
  * accepted the message but before it is marked SENT leaves a claim that expires, and the retry sends
  * again, under the same Message-ID so that the copy is recognisable.
+ *
+ * Given an EntityManager inside a transaction (an event handler's), every statement runs in that
+ * transaction: the record, the claim and the outcome commit with the caller's other writes (the event's
+ * processed mark) or not at all. Nothing is then visible before the commit, and the transaction's row
+ * lock on the (event, user) record, not the claim, is what makes a concurrent delivery wait: it finds
+ * the notification SENT once the first commits, or records and sends it if the first rolled back. A
+ * failed send rolls back with the caller, leaving no FAILED row; the event's retry starts afresh.
  */
 export function createNotificationService(
   em: EntityManager,
@@ -57,7 +65,7 @@ export function createNotificationService(
     await db
       .createQueryBuilder(Notification)
       .insert({
-        id: crypto.randomUUID(),
+        id: notificationIdFor(input.eventId, input.userId),
         eventId: input.eventId,
         userId: input.userId,
         recipientEmail: input.email,
@@ -129,8 +137,10 @@ export function createNotificationService(
      */
     async notify(input: NotifyInput): Promise<NotificationRecord> {
       const fields = validateNotifyInput(input);
-      // A fork per call: concurrent calls on one service share no identity map.
-      const db = em.fork();
+      // A fork per call: concurrent calls on one service share no identity map. It keeps the caller's
+      // transaction, if there is one: a plain fork would run these statements outside it, committing
+      // the notification apart from the caller's writes, on a second pooled connection per caller.
+      const db = em.fork({ keepTransactionContext: true });
       await record(db, fields);
       const token = crypto.randomUUID();
       const claimed = await claim(db, fields, token);

@@ -1,13 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { orderConfirmed, welcome, type Message } from './messages.ts';
 import { Notification, type NotificationKind } from './notification.entity.ts';
+import { Recipient } from './recipient.entity.ts';
 
 // Other subgraphs' demo data this seed refers to, copied rather than imported: each subgraph ships alone.
-const ADMIN = { id: '00000000-0000-4000-8000-000000000001', email: 'admin@shop.example', name: 'Ada Admin' };
+// The users' demo accounts, each registered (and welcomed) at `registeredAt`.
+const ADMIN = {
+  id: '00000000-0000-4000-8000-000000000001',
+  email: 'admin@shop.example',
+  name: 'Ada Admin',
+  registeredAt: new Date('2026-10-30T08:00:00Z'),
+};
 const CUSTOMER = {
   id: '00000000-0000-4000-8000-000000000002',
   email: 'customer@shop.example',
   name: 'Casey Customer',
+  registeredAt: new Date('2026-10-31T09:00:00Z'),
 };
 /** The customer's confirmed past order (orders' seed): 2 x 14.90 + 1 x 11.90 EUR. */
 const PAST_ORDER = { id: '00000000-0000-4000-8004-000000000001', total: { amount: 4170, currency: 'EUR' } };
@@ -25,6 +33,9 @@ export const SEED_EVENT_IDS = {
   adminRegistered: '00000000-0000-4000-8007-000000000003',
 } as const;
 
+/** The demo users in the recipient directory, as their UserRegistered would have put them there. */
+export const SEED_RECIPIENTS = [ADMIN, CUSTOMER] as const;
+
 interface SeedNotification {
   id: string;
   eventId: string;
@@ -41,7 +52,7 @@ export const SEED_NOTIFICATIONS: readonly SeedNotification[] = [
     user: ADMIN,
     kind: 'WELCOME',
     message: welcome({ name: ADMIN.name }),
-    at: new Date('2026-10-30T08:00:00Z'),
+    at: ADMIN.registeredAt,
   },
   {
     id: SEED_NOTIFICATION_IDS.customerWelcome,
@@ -49,7 +60,7 @@ export const SEED_NOTIFICATIONS: readonly SeedNotification[] = [
     user: CUSTOMER,
     kind: 'WELCOME',
     message: welcome({ name: CUSTOMER.name }),
-    at: new Date('2026-10-31T09:00:00Z'),
+    at: CUSTOMER.registeredAt,
   },
   {
     id: SEED_NOTIFICATION_IDS.customerOrderConfirmed,
@@ -83,4 +94,24 @@ export async function seedNotifications(em: EntityManager): Promise<number> {
   }));
   const result = await em.createQueryBuilder(Notification).insert(rows).onConflict().ignore().execute('run');
   return result.affectedRows;
+}
+
+/**
+ * Puts the demo users in the recipient directory if they are missing, and returns how many it added.
+ * Insert only: a recipient a real UserRegistered wrote or updated keeps what it says.
+ */
+export async function seedRecipients(em: EntityManager): Promise<number> {
+  const rows = SEED_RECIPIENTS.map((seed) => ({
+    userId: seed.id,
+    email: seed.email,
+    name: seed.name,
+    updatedAt: seed.registeredAt,
+  }));
+  const result = await em.createQueryBuilder(Recipient).insert(rows).onConflict().ignore().execute('run');
+  return result.affectedRows;
+}
+
+/** All the demo data of this subgraph: the recipients and their notifications. */
+export async function seed(em: EntityManager): Promise<number> {
+  return (await seedRecipients(em)) + (await seedNotifications(em));
 }

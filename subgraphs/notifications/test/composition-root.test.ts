@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createLogger } from '@supergraph/logging';
-import { transportFromEnv } from '../src/app.ts';
+import { transportFromEnv } from '../src/transport-from-env.ts';
 import { loadEnv } from '../src/env.ts';
 import { CUSTOMER, recordingTransport, startNotifications } from './notifications-fixture.ts';
 import { eventually, startSmtpServer, type TestSmtpServer } from './smtp-server-fixture.ts';

@@ -2,7 +2,16 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Database } from '@supergraph/db';
 import { orderConfirmed, welcome } from '../src/messages.ts';
 import { Notification } from '../src/notification.entity.ts';
-import { SEED_EVENT_IDS, SEED_NOTIFICATION_IDS, SEED_NOTIFICATIONS, seedNotifications } from '../src/seed.ts';
+import { createRecipientDirectory } from '../src/recipient-directory.ts';
+import { Recipient } from '../src/recipient.entity.ts';
+import {
+  seed,
+  SEED_EVENT_IDS,
+  SEED_NOTIFICATION_IDS,
+  SEED_NOTIFICATIONS,
+  seedNotifications,
+  seedRecipients,
+} from '../src/seed.ts';
 import { openTestDatabase } from './notifications-fixture.ts';
 
 let orm: Database;
@@ -73,5 +82,41 @@ describe('the demo notifications', () => {
     const after = await orm.em.fork().find(Notification, {}, { orderBy: { id: 'asc' } });
     expect(after.map((row) => ({ ...row }))).toEqual(before.map((row) => ({ ...row })));
     expect(after).toHaveLength(SEED_NOTIFICATIONS.length);
+  });
+});
+
+describe('the demo recipients', () => {
+  it("puts the users' demo accounts in the directory, as registered when they were welcomed", async () => {
+    expect(await seedRecipients(orm.em.fork())).toBe(2);
+
+    const rows = await orm.em.fork().find(Recipient, {}, { orderBy: { userId: 'asc' } });
+    expect(rows.map((row) => ({ ...row }))).toEqual([
+      {
+        userId: '00000000-0000-4000-8000-000000000001',
+        email: 'admin@shop.example',
+        name: 'Ada Admin',
+        updatedAt: new Date('2026-10-30T08:00:00Z'),
+      },
+      {
+        userId: '00000000-0000-4000-8000-000000000002',
+        email: 'customer@shop.example',
+        name: 'Casey Customer',
+        updatedAt: new Date('2026-10-31T09:00:00Z'),
+      },
+    ]);
+  });
+
+  it('leaves a recipient an event has updated as the event left it, and inserts nothing again', async () => {
+    await createRecipientDirectory(orm.em.fork()).record({
+      userId: '00000000-0000-4000-8000-000000000002',
+      email: 'casey@shop.example',
+      name: 'Casey C.',
+      at: new Date('2026-11-05T12:00:00Z'),
+    });
+
+    expect(await seed(orm.em.fork())).toBe(0);
+    expect(
+      await orm.em.fork().findOneOrFail(Recipient, { userId: '00000000-0000-4000-8000-000000000002' }),
+    ).toMatchObject({ email: 'casey@shop.example', name: 'Casey C.' });
   });
 });

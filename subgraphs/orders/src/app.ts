@@ -1,3 +1,4 @@
+import { outboxRelayFor } from '@supergraph/events';
 import { createLogger } from '@supergraph/logging';
 import { breakerOptions, createBreaker } from '@supergraph/resilience';
 import { startDatabaseSubgraph, type SubgraphServer } from '@supergraph/server-kit';
@@ -42,5 +43,8 @@ export async function startOrdersSubgraph(
     onQuery: hooks.onQuery,
     logger,
     closers,
+    // Publishes the schema's whole outbox: what requests write here (OrderPlaced, a customer's
+    // OrderCancelled) and what the worker's handlers write (OrderConfirmed, the saga's OrderCancelled).
+    background: outboxRelayFor(env),
   });
 }

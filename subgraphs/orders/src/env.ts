@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { parseEnv, serviceEnv } from '@supergraph/config';
+import { eventEnv } from '@supergraph/events';
 import { breakerEnv } from '@supergraph/resilience';
 
 export const envSchema = z.object({
   ...serviceEnv({ port: 4004, schema: 'orders' }),
+  ...eventEnv({ workerPort: 4104 }),
   /** Where orders asks for today's prices: the products subgraph itself, not the router. */
   PRODUCTS_URL: z
     .url({

@@ -2,6 +2,8 @@
 // `npm start`, an end-to-end test, the saga's workers) start this one through its composition root and
 // drive orders through their domain service.
 export { startOrdersSubgraph } from './app.ts';
+export { startOrdersWorker } from './worker.ts';
+export { createEventHandlers } from './event-handlers.ts';
 export { envSchema, loadEnv, type Env } from './env.ts';
 export { SEED_ORDER_IDS } from './seed.ts';
 export { createOrderService, CANCELLED_BY, type OrderService } from './order.service.ts';

@@ -1,19 +1,19 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput, notFound } from '@supergraph/errors';
+import { recordEvent } from '@supergraph/events';
 import type { Identity } from '@supergraph/identity';
 import { canSeeOrdersOf, requireOrdersOf, requireSignedIn } from './authorization.ts';
 import { isUuid } from '@supergraph/db';
 import { createLoaders, type Loaders } from './loaders.ts';
 import { priceItems, validatePlaceOrder, type OrderRequest, type PlaceOrderInput } from './order-input.ts';
 import { pageKey, toPage, type OrderPage } from './order-page.ts';
-import { Order, OrderItem, type OrderRecord, type OrderStatus } from './order.entity.ts';
+import { createOrderTransitions } from './order-transitions.ts';
+import { Order, OrderItem, type OrderRecord } from './order.entity.ts';
 import type { ProductCatalog } from './product-catalog.ts';
 
 export type OrderService = ReturnType<typeof createOrderService>;
 
 const IDEMPOTENCY_CONSTRAINT = 'customer_order_user_id_idempotency_key_unique';
-const CANCELLABLE: OrderStatus[] = ['PENDING', 'CONFIRMED'];
-const REASON_MAX = 500;
 
 export const CANCELLED_BY = {
   CUSTOMER: 'Cancelled by the customer.',
@@ -37,6 +37,8 @@ export function createOrderService(
   catalog: ProductCatalog,
   loaders: Loaders = createLoaders(em),
 ) {
+  const transitions = createOrderTransitions(em);
+
   /** The order a key already placed for this user: the same one for a retry, refused for other items. */
   async function orderPlacedWith(userId: string, request: OrderRequest): Promise<OrderRecord | null> {
     if (request.idempotencyKey === null) return null;
@@ -54,29 +56,6 @@ export function createOrderService(
     if (!isUuid(id)) return null;
     const order = await loaders.orderById.load(id.toLowerCase());
     return order && canSeeOrdersOf(caller, order.userId) ? order : null;
-  }
-
-  /**
-   * One conditional UPDATE: the status it moves from is checked by Postgres as it writes, so a customer
-   * cancelling while the saga confirms cannot both win. Returns whether this call made the change.
-   */
-  async function transition(
-    orderId: string,
-    from: OrderStatus[],
-    to: OrderStatus,
-    cancellationReason: string | null,
-  ): Promise<boolean> {
-    if (!isUuid(orderId)) throw notFound(`no order has the id ${orderId}`);
-    const changed = await em.nativeUpdate(
-      Order,
-      { id: orderId, status: { $in: from } },
-      { status: to, cancellationReason, updatedAt: new Date() },
-    );
-    if (changed > 0) return true;
-    if ((await em.count(Order, { id: orderId })) === 0) {
-      throw notFound(`no order has the id ${orderId}`);
-    }
-    return false;
   }
 
   return {
@@ -111,6 +90,13 @@ export function createOrderService(
             }),
           );
           await tx.flush();
+          // In the same transaction: the order and its OrderPlaced event exist together or not at all.
+          await recordEvent(tx, 'OrderPlaced', {
+            orderId: created.id,
+            userId,
+            items: items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
+            total,
+          });
           return { order: created, lines };
         });
         // The response's items need no second read: they are exactly what was just written.
@@ -135,7 +121,7 @@ export function createOrderService(
       if (!order) throw notFound(`no order has the id ${id}`);
       if (order.status === 'CANCELLED') return order;
       const reason = caller.role === 'ADMIN' ? CANCELLED_BY.ADMIN : CANCELLED_BY.CUSTOMER;
-      await transition(order.id, CANCELLABLE, 'CANCELLED', reason);
+      await transitions.cancel(order.id, reason);
       // Whoever won, the order is cancelled now; read it back as Postgres holds it.
       return em.refreshOrFail(order);
     },
@@ -165,16 +151,9 @@ export function createOrderService(
     items: (order: OrderRecord) => loaders.itemsByOrderId.load(order.id),
 
     /** The saga: payment authorized. PENDING becomes CONFIRMED; a cancelled order stays cancelled. */
-    async confirm(orderId: string): Promise<boolean> {
-      return transition(orderId, ['PENDING'], 'CONFIRMED', null);
-    },
+    confirm: transitions.confirm,
 
     /** The saga: stock or payment failed. A PENDING or CONFIRMED order becomes CANCELLED with the reason. */
-    async cancel(orderId: string, reason: string): Promise<boolean> {
-      if (reason.trim().length === 0 || reason.length > REASON_MAX) {
-        throw badUserInput(`reason must be 1 to ${REASON_MAX} characters`, { fields: ['reason'] });
-      }
-      return transition(orderId, CANCELLABLE, 'CANCELLED', reason);
-    },
+    cancel: transitions.cancel,
   };
 }

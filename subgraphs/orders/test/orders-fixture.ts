@@ -1,11 +1,12 @@
 import { openDatabase, type Database } from '@supergraph/db';
 import type { Identity } from '@supergraph/identity';
 import { SEED_PRODUCT_IDS, loadEnv as loadProductsEnv, startProductsSubgraph } from '@supergraph/products';
-import { startTestSubgraph, type TestSubgraph } from '@supergraph/testing';
+import { startTestSubgraph, type TestSchema, type TestSubgraph } from '@supergraph/testing';
 import { startOrdersSubgraph } from '../src/app.ts';
 import { entities } from '../src/entities.ts';
 import { Order, OrderItem } from '../src/order.entity.ts';
 import { loadEnv } from '../src/env.ts';
+import { obliterateQueues } from './events-fixture.ts';
 import type { CatalogProduct, ProductCatalog } from '../src/product-catalog.ts';
 
 export { SEED_PRODUCT_IDS };
@@ -43,21 +44,31 @@ export function startProducts(): Promise<TestSubgraph> {
   );
 }
 
-/** The orders subgraph in a fresh schema, pricing at `PRODUCTS_URL` unless a catalog is handed in. */
-export function startOrders(
+/**
+ * The orders subgraph in a fresh schema, pricing at `PRODUCTS_URL` unless a catalog is handed in. Its
+ * relay publishes under the schema's name as prefix; stopping it also empties those queues.
+ */
+export async function startOrders(
   options: { env?: Record<string, string>; catalog?: ProductCatalog; seed?: boolean } = {},
 ): Promise<TestSubgraph> {
-  return startTestSubgraph('orders', (env, hooks) =>
+  const orders = await startTestSubgraph('orders', (env, hooks) =>
     startOrdersSubgraph(
       loadEnv({ ...env, SEED_ON_START: String(options.seed ?? false), ...options.env }),
       hooks,
       options.catalog ? { catalog: options.catalog } : {},
     ),
   );
+  return {
+    ...orders,
+    stop: async () => {
+      await orders.stop();
+      await obliterateQueues(orders.schema.name);
+    },
+  };
 }
 
-/** A second connection to a running subgraph's schema, to build the domain service on or count rows. */
-export function openOrdersDatabase(subgraph: TestSubgraph): Promise<Database> {
+/** A second connection to a running subgraph's (or worker's) schema, to build the service on or count rows. */
+export function openOrdersDatabase(subgraph: { schema: TestSchema }): Promise<Database> {
   return openDatabase({
     clientUrl: subgraph.schema.clientUrl,
     schema: subgraph.schema.name,

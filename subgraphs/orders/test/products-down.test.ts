@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Database } from '@supergraph/db';
+import { OutboxEvent } from '@supergraph/events';
 import type { TestSubgraph } from '@supergraph/testing';
 import { Order } from '../src/order.entity.ts';
 import {
@@ -74,13 +75,15 @@ function place(orders: TestSubgraph, idempotencyKey?: string) {
 const UNAVAILABLE = 'products is unavailable right now; nothing was changed, try again shortly';
 const TOO_SLOW = 'products did not answer in time; nothing was changed, try again shortly';
 
+/** Refused with SERVICE_UNAVAILABLE, and neither an order nor an OrderPlaced event written. */
 async function expectUnavailable(orders: TestSubgraph, db: Database, message: string) {
-  const before = await db.em.fork().count(Order);
+  const written = async () => [await db.em.fork().count(Order), await db.em.fork().count(OutboxEvent)];
+  const before = await written();
   const result = await place(orders);
   expect(result.data).toBeNull();
   expect(result.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', dependency: 'products' });
   expect(result.errors?.[0]?.message).toBe(message);
-  expect(await db.em.fork().count(Order)).toBe(before);
+  expect(await written()).toEqual(before);
 }
 
 describe('placeOrder while products is down', () => {
@@ -96,6 +99,7 @@ describe('placeOrder while products is down', () => {
 
     await expectUnavailable(orders, db, UNAVAILABLE);
     expect(await db.em.fork().count(Order)).toBe(1);
+    expect(await db.em.fork().count(OutboxEvent)).toBe(1);
     // A retry of an order placed before the outage needs no price: it still answers.
     const retry = await place(orders, 'before-the-outage');
     expect(retry.data!.placeOrder.id).toBe(placed.data!.placeOrder.id);

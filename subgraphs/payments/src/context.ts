@@ -3,7 +3,8 @@ import type { Database } from '@supergraph/db';
 import type { RequestContext } from '@supergraph/server-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
 import { createPaymentReader, type PaymentReader } from './payment-reader.ts';
-import { createPaymentService, type AuthorizeAtProvider, type PaymentService } from './payment.service.ts';
+import type { ProviderCalls } from './guarded-payment-provider.ts';
+import { createPaymentService, type PaymentService } from './payment.service.ts';
 
 export interface Context extends RequestContext {
   em: EntityManager;
@@ -13,7 +14,7 @@ export interface Context extends RequestContext {
 }
 
 /** Each request gets its own EntityManager fork and its own DataLoaders: nothing leaks between callers. */
-export function contextFactory(orm: Database, authorizeAtProvider: AuthorizeAtProvider) {
+export function contextFactory(orm: Database, provider: ProviderCalls) {
   return (base: RequestContext): Context => {
     const em = orm.em.fork();
     const loaders = createLoaders(em);
@@ -22,7 +23,7 @@ export function contextFactory(orm: Database, authorizeAtProvider: AuthorizeAtPr
       em,
       loaders,
       reader: createPaymentReader(loaders),
-      payments: createPaymentService(em, authorizeAtProvider),
+      payments: createPaymentService(em, provider),
     };
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv, serviceEnv } from '@supergraph/config';
+import { eventEnv } from '@supergraph/events';
 import { breakerEnv } from '@supergraph/resilience';
 
 /** Compose passes `STRIPE_SECRET_KEY: ${STRIPE_SECRET_KEY:-}`: an empty value means "not set". */
@@ -28,6 +29,8 @@ export const envSchema = z
     /** The card Stripe charges: its test Visa by default, since checkout collects no card details yet. */
     STRIPE_PAYMENT_METHOD: z.string().min(1).default('pm_card_visa'),
     ...breakerEnv('PAYMENT_PROVIDER', { timeoutMs: 5000 }),
+    // The worker process (src/worker-main.ts) serves /health, /ready and /metrics on the API port + 100.
+    ...eventEnv({ workerPort: 4105 }),
   })
   .refine((env) => env.PAYMENT_PROVIDER !== 'stripe' || env.STRIPE_SECRET_KEY !== undefined, {
     path: ['STRIPE_SECRET_KEY'],

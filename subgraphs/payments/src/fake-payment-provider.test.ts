@@ -52,4 +52,13 @@ describe('the fake payment provider', () => {
       provider.authorize({ orderId: ORDER, amount: { amount: 1, currency: 'EUR' } }, controller.signal),
     ).rejects.toThrow('gave up');
   });
+
+  it('refunds every authorization it gave', async () => {
+    await expect(
+      provider.refund(
+        { orderId: ORDER, reference: `fake_auth_${ORDER}`, amount: { amount: 4170, currency: 'EUR' } },
+        live(),
+      ),
+    ).resolves.toBeUndefined();
+  });
 });

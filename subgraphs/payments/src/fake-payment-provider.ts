@@ -8,7 +8,8 @@ export function fakeReference(orderId: string): string {
 
 /**
  * DESIGN section 4's deterministic provider for development, demos and tests: it declines any amount
- * above `declineAbove` (minor units) and authorizes the rest, so ordering enough forces a decline.
+ * above `declineAbove` (minor units) and authorizes the rest, so ordering enough forces a decline. It
+ * holds no money, so every refund succeeds.
  */
 export function createFakePaymentProvider(options: { declineAbove: number }): PaymentProvider {
   return {
@@ -22,6 +23,9 @@ export function createFakePaymentProvider(options: { declineAbove: number }): Pa
         };
       }
       return { outcome: 'AUTHORIZED', reference: fakeReference(request.orderId) };
+    },
+    async refund(_request, signal) {
+      signal.throwIfAborted();
     },
   };
 }

@@ -1,12 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput } from '@supergraph/errors';
 import { isUuid } from '@supergraph/db';
+import { recordEvent } from '@supergraph/events';
+import { CancelledOrder } from './cancelled-order.entity.ts';
+import type { ProviderCalls } from './guarded-payment-provider.ts';
 import { isAmount, isCurrency, type MoneyValue } from './money.ts';
-import type { AuthorizationRequest, AuthorizationResult } from './payment-provider.ts';
 import { Payment, type PaymentRecord } from './payment.entity.ts';
-
-/** The provider's authorize as the service calls it: the composition root puts a breaker around it. */
-export type AuthorizeAtProvider = (request: AuthorizationRequest) => Promise<AuthorizationResult>;
 
 export interface AuthorizeCommand {
   orderId: string;
@@ -14,6 +13,25 @@ export interface AuthorizeCommand {
   userId: string;
   /** The order's total. */
   amount: MoneyValue;
+}
+
+/** The trace of the event that asked for the change, carried on into the events it causes. */
+export interface EventOptions {
+  traceparent?: string;
+}
+
+/**
+ * What `authorize` did: `created` the order's payment (and recorded its event), found the one it
+ * already had (`existing`: the first answer stands), or nothing because the order was `cancelled`.
+ */
+export type AuthorizeOutcome =
+  { outcome: 'created' | 'existing'; payment: PaymentRecord } | { outcome: 'cancelled'; payment: null };
+
+/** What `refund` did: `refunded` is true only for the call that gave the money back. */
+export interface RefundOutcome {
+  refunded: boolean;
+  /** The order's payment, if it has one, as it is now. */
+  payment: PaymentRecord | null;
 }
 
 export type PaymentService = ReturnType<typeof createPaymentService>;
@@ -52,27 +70,70 @@ function validate(command: AuthorizeCommand): AuthorizeCommand {
   };
 }
 
-/** Payments' rules: each order is authorized (or declined) exactly once. No GraphQL here. */
-export function createPaymentService(em: EntityManager, authorizeAtProvider: AuthorizeAtProvider) {
+function validOrderId(orderId: string): string {
+  if (typeof orderId !== 'string' || !isUuid(orderId)) {
+    throw badUserInput(`orderId must be a UUID; got ${JSON.stringify(orderId)}`, { fields: ['orderId'] });
+  }
+  return orderId.toLowerCase();
+}
+
+/** Runs in the caller's transaction (a worker's job) or, outside one, in a transaction of its own. */
+function inTransaction<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return em.isInTransaction() ? work(em) : em.transactional((tx) => work(tx as EntityManager));
+}
+
+/**
+ * Serializes everything payments does to one order (authorize, refund, cancel) until the transaction
+ * ends: the row may not exist yet when a cancellation races an authorization, so there is no row to
+ * lock. The key is qualified by the schema, so other domains (and test schemas) sharing the database
+ * never wait on payments' locks.
+ */
+async function lockOrder(em: EntityManager, orderId: string): Promise<void> {
+  const schema = em.config.get('schema') ?? 'public';
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`${schema}:order:${orderId}`]);
+}
+
+/**
+ * Payments' rules: each order is authorized (or declined) at most once, never after it was cancelled,
+ * and an authorized payment is refunded at most once. No GraphQL here. Every change happens under the
+ * order's lock in one transaction with the event it announces; a provider failure (SERVICE_UNAVAILABLE
+ * from the breaker) rolls it all back, so a retry starts afresh.
+ */
+export function createPaymentService(em: EntityManager, provider: ProviderCalls) {
+  async function refundLocked(tx: EntityManager, orderId: string): Promise<RefundOutcome> {
+    const payment = await tx.findOne(Payment, { orderId });
+    if (!payment || payment.status !== 'AUTHORIZED') return { refunded: false, payment };
+    // The table's check constraint gives every authorized payment its provider reference.
+    const reference = payment.providerReference;
+    if (!reference) throw new Error(`authorized payment ${payment.id} has no provider reference`);
+    await provider.refund({
+      orderId,
+      reference,
+      amount: { amount: payment.amount.amount, currency: payment.amount.currency },
+    });
+    payment.status = 'REFUNDED';
+    return { refunded: true, payment };
+  }
+
   return {
     /**
-     * Authorizes an order's total at the provider and records the answer, once per order. An order
-     * that already has a payment gets that payment back without a call to the provider: the saga's
-     * event may be delivered again, and the first answer stands. Racing calls for one order may each
-     * reach the provider (which keys the authorization by order id, so the card is held once), but
-     * only one insert wins the unique order_id and every caller returns that row. A provider failure
-     * (SERVICE_UNAVAILABLE from the breaker) records nothing, so a retry starts afresh.
+     * Authorizes an order's total at the provider and records the answer with its event
+     * (PaymentAuthorized or PaymentDeclined), once per order. An order that already has a payment gets
+     * that payment back without a call to the provider or a second event: the saga's event may be
+     * delivered again, and the first answer stands. A cancelled order is left alone. Calls racing for
+     * one order wait for each other, so the provider is asked once.
      */
-    async authorize(command: AuthorizeCommand): Promise<PaymentRecord> {
+    async authorize(command: AuthorizeCommand, options: EventOptions = {}): Promise<AuthorizeOutcome> {
       const { orderId, userId, amount } = validate(command);
-      const existing = await em.findOne(Payment, { orderId });
-      if (existing) return existing;
+      return inTransaction(em, async (tx) => {
+        await lockOrder(tx, orderId);
+        if ((await tx.count(CancelledOrder, { orderId })) > 0) return { outcome: 'cancelled', payment: null };
+        const existing = await tx.findOne(Payment, { orderId });
+        if (existing) return { outcome: 'existing', payment: existing };
 
-      const result = await authorizeAtProvider({ orderId, amount });
-      const now = new Date();
-      await em
-        .createQueryBuilder(Payment)
-        .insert({
+        const result = await provider.authorize({ orderId, amount });
+        const now = new Date();
+        const payment = tx.create(Payment, {
           id: crypto.randomUUID(),
           orderId,
           userId,
@@ -82,11 +143,55 @@ export function createPaymentService(em: EntityManager, authorizeAtProvider: Aut
           providerReference: result.outcome === 'AUTHORIZED' ? result.reference : null,
           createdAt: now,
           updatedAt: now,
-        })
-        .onConflict('orderId')
-        .ignore()
-        .execute('run');
-      return em.findOneOrFail(Payment, { orderId });
+        });
+        if (result.outcome === 'AUTHORIZED') {
+          await recordEvent(
+            tx,
+            'PaymentAuthorized',
+            { orderId, userId, paymentId: payment.id, amount },
+            options,
+          );
+        } else {
+          await recordEvent(
+            tx,
+            'PaymentDeclined',
+            { orderId, userId, paymentId: payment.id, reason: result.reason },
+            options,
+          );
+        }
+        return { outcome: 'created', payment };
+      });
+    },
+
+    /**
+     * Gives an authorized payment's money back (AUTHORIZED -> REFUNDED), once: a second call, or one
+     * that waited for the first, finds it REFUNDED and does nothing. A declined payment or none at all
+     * has nothing to give back.
+     */
+    async refund(orderId: string): Promise<RefundOutcome> {
+      const id = validOrderId(orderId);
+      return inTransaction(em, async (tx) => {
+        await lockOrder(tx, id);
+        return refundLocked(tx, id);
+      });
+    },
+
+    /**
+     * The order was cancelled: remember it, so an authorization that arrives later holds nothing, and
+     * refund the payment if it was authorized already.
+     */
+    async cancelOrder(orderId: string): Promise<RefundOutcome> {
+      const id = validOrderId(orderId);
+      return inTransaction(em, async (tx) => {
+        await lockOrder(tx, id);
+        await tx
+          .createQueryBuilder(CancelledOrder)
+          .insert({ orderId: id, cancelledAt: new Date() })
+          .onConflict('orderId')
+          .ignore()
+          .execute('run');
+        return refundLocked(tx, id);
+      });
     },
   };
 }

@@ -14,7 +14,8 @@ export interface StripeProviderOptions {
 
 /**
  * Authorizes through a Stripe PaymentIntent confirmed at once with manual capture: the card is only
- * held (`requires_capture`), to be captured when the order ships or cancelled if it is not.
+ * held (`requires_capture`), to be captured when the order ships or cancelled if it is not. Nothing
+ * captures yet, so a refund cancels the intent, which releases the hold without moving money.
  */
 export function createStripePaymentProvider(options: StripeProviderOptions): PaymentProvider {
   // The SDK takes no AbortSignal per request; its fetch client reads the current call's signal from
@@ -65,6 +66,36 @@ export function createStripePaymentProvider(options: StripeProviderOptions): Pay
       throw new Error(
         `Stripe left payment intent ${intent.id} for order ${request.orderId} in status ${intent.status}; expected requires_capture`,
       );
+    },
+
+    async refund(request, signal) {
+      let intent: Stripe.PaymentIntent;
+      try {
+        intent = await callerSignal.run(signal, () =>
+          stripe.paymentIntents.cancel(
+            request.reference,
+            {},
+            // One key per order, as for the authorization: a retried job cancels the intent once.
+            { idempotencyKey: `refund-${request.orderId}` },
+          ),
+        );
+      } catch (error) {
+        // An intent cancelled already (by an earlier attempt whose key Stripe has since forgotten, or
+        // by Stripe itself when an uncaptured hold expires) holds nothing: what a refund wants.
+        if (
+          error instanceof Stripe.errors.StripeInvalidRequestError &&
+          error.code === 'payment_intent_unexpected_state' &&
+          error.payment_intent?.status === 'canceled'
+        ) {
+          return;
+        }
+        throw error;
+      }
+      if (intent.status !== 'canceled') {
+        throw new Error(
+          `Stripe left payment intent ${intent.id} for order ${request.orderId} in status ${intent.status}; expected canceled`,
+        );
+      }
     },
   };
 }

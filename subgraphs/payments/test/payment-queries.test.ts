@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Database } from '@supergraph/db';
 import type { TestSubgraph } from '@supergraph/testing';
-import { createFakePaymentProvider } from '../src/fake-payment-provider.ts';
-import { createPaymentService } from '../src/payment.service.ts';
 import { SEED_PAYMENT_IDS } from '../src/seed.ts';
 import {
   ADMIN,
@@ -30,15 +28,19 @@ beforeAll(async () => {
   subgraph = await startPayments({ seed: true });
   orm = await openDatabaseOn(subgraph.schema);
   othersPayment = await insertPayment(orm, { orderId: orderId(900), userId: OTHER_CUSTOMER.userId });
-  const fake = createFakePaymentProvider({ declineAbove: 100_000 });
-  const payment = await createPaymentService(orm.em.fork(), (request) =>
-    fake.authorize(request, new AbortController().signal),
-  ).authorize({
-    orderId: orderId(901),
-    userId: CUSTOMER.userId,
-    amount: { amount: 149_900, currency: 'EUR' },
-  });
-  declined = { id: payment.id, orderId: payment.orderId };
+  // Written straight into the table: a payment the service declines also writes an outbox event, and
+  // the relay publishing it would add statements to the counts below.
+  const declinedOrder = orderId(901);
+  declined = {
+    id: await insertPayment(orm, {
+      orderId: declinedOrder,
+      userId: CUSTOMER.userId,
+      amount: 149_900,
+      status: 'DECLINED',
+      declineReason: 'the amount 1499.00 EUR is above the limit of 1000.00 EUR',
+    }),
+    orderId: declinedOrder,
+  };
   many = await insertPayments(
     orm,
     Array.from({ length: 50 }, (_, index) => ({ orderId: orderId(1000 + index), userId: CUSTOMER.userId })),

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { DomainError } from '@supergraph/errors';
 import { createBreaker } from '@supergraph/resilience';
-import type { AuthorizationRequest, PaymentProvider } from '../src/payment-provider.ts';
+import { guardPaymentProvider } from '../src/guarded-payment-provider.ts';
+import type { AuthorizationRequest, PaymentProvider, RefundRequest } from '../src/payment-provider.ts';
 import { createStripePaymentProvider } from '../src/stripe-payment-provider.ts';
 
 // A local HTTP server stands in for api.stripe.com: the official SDK talks to it as it would to Stripe,
@@ -226,6 +227,95 @@ describe('the Stripe payment provider', () => {
       expect(closedEarly).toBe(1);
     } finally {
       breaker.shutdown();
+    }
+  });
+});
+
+describe('refunds with the Stripe payment provider', () => {
+  const refund: RefundRequest = {
+    orderId: ORDER,
+    reference: 'pi_3LocalIntent',
+    amount: { amount: 4170, currency: 'EUR' },
+  };
+  const canceled = (res: ServerResponse) => json(res, 200, intent('canceled'));
+  const unexpectedState = (status: string) => ({
+    error: {
+      type: 'invalid_request_error',
+      code: 'payment_intent_unexpected_state',
+      message: `You cannot cancel this PaymentIntent because it has a status of ${status}.`,
+      payment_intent: intent(status),
+    },
+  });
+
+  it('cancels the uncaptured PaymentIntent, keyed by the order', async () => {
+    reply = canceled;
+    await expect(stripeProvider().refund(refund, live())).resolves.toBeUndefined();
+    expect(seen).toHaveLength(1);
+    const [sent] = seen;
+    expect(sent).toMatchObject({ method: 'POST', path: '/v1/payment_intents/pi_3LocalIntent/cancel' });
+    expect(sent!.headers.authorization).toBe(`Bearer ${SECRET_KEY}`);
+    expect(sent!.headers['idempotency-key']).toBe(`refund-${ORDER}`);
+    expect(sent!.form).toEqual({});
+  });
+
+  it('sends the same idempotency key when the same order is refunded again', async () => {
+    reply = canceled;
+    const provider = stripeProvider();
+    await provider.refund(refund, live());
+    await provider.refund(refund, live());
+    expect(seen.map((sent) => sent.headers['idempotency-key'])).toEqual([
+      `refund-${ORDER}`,
+      `refund-${ORDER}`,
+    ]);
+  });
+
+  it('takes an intent that is cancelled already (expired hold, forgotten key) as refunded', async () => {
+    reply = (res) => json(res, 400, unexpectedState('canceled'));
+    await expect(stripeProvider().refund(refund, live())).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['an intent captured meanwhile', 400, unexpectedState('succeeded')],
+    [
+      'an unknown intent',
+      404,
+      {
+        error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' },
+      },
+    ],
+    ['a Stripe failure', 500, { error: { type: 'api_error', message: 'Something went wrong on our end.' } }],
+  ])('throws on %s (%d), once', async (_, status, body) => {
+    reply = (res) => json(res, status, body);
+    await expect(stripeProvider().refund(refund, live())).rejects.toThrow(body.error.message);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('throws when Stripe answers with an intent that is not cancelled', async () => {
+    reply = (res) => json(res, 200, intent('requires_capture'));
+    await expect(stripeProvider().refund(refund, live())).rejects.toThrow(
+      `Stripe left payment intent pi_3LocalIntent for order ${ORDER} in status requires_capture; expected canceled`,
+    );
+  });
+
+  it('behind the shared breaker, a Stripe that hangs on a refund becomes SERVICE_UNAVAILABLE at the timeout', async () => {
+    reply = () => undefined;
+    const guard = guardPaymentProvider(stripeProvider(), {
+      timeoutMs: 100,
+      errorThresholdPercentage: 50,
+      resetTimeoutMs: 10_000,
+      volumeThreshold: 5,
+    });
+    try {
+      const error = await guard.refund(refund).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe('SERVICE_UNAVAILABLE');
+      expect((error as DomainError).message).toBe(
+        'payment provider did not answer in time; nothing was changed, try again shortly',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(closedEarly).toBe(1);
+    } finally {
+      guard.shutdown();
     }
   });
 });

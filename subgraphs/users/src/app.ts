@@ -1,3 +1,4 @@
+import { outboxRelayFor } from '@supergraph/events';
 import { startDatabaseSubgraph, type SubgraphServer } from '@supergraph/server-kit';
 import { contextFactory } from './context.ts';
 import { entities } from './entities.ts';
@@ -26,6 +27,8 @@ export async function startUsersSubgraph(
     resolvers,
     createContext: (orm) => contextFactory(orm, tokens),
     seed: (orm) => seedUsers(orm.em.fork()),
+    // Publishes UserRegistered from this schema's outbox; users consumes nothing, so it has no worker.
+    background: outboxRelayFor(env),
     routes: {
       // Public by design: the router (and anyone) verifies tokens with it.
       '/.well-known/jwks.json': (_req, res) => {

@@ -1,3 +1,5 @@
+import { producerEntities } from '@supergraph/events';
 import { User } from './user.entity.ts';
 
-export const entities = [User];
+/** Every entity of this subgraph, the outbox included: the app registers them, migrations diff them. */
+export const entities = [User, ...producerEntities];

@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { parseEnv, serviceEnv } from '@supergraph/config';
+import { eventEnv } from '@supergraph/events';
 
 const privateKeyPem = z
   .string({ error: 'set the PEM (PKCS#8) EC P-256 private key that signs tokens' })
@@ -17,6 +18,8 @@ const privateKeyPem = z
 
 export const envSchema = z.object({
   ...serviceEnv({ port: 4001, schema: 'users' }),
+  // Users runs no worker; the relay reads the attempts, backoff, poll and queue prefix from here.
+  ...eventEnv({ workerPort: 4101 }),
   JWT_PRIVATE_KEY: privateKeyPem,
   JWT_ISSUER: z.string().min(1).default('supergraph-users'),
   JWT_AUDIENCE: z.string().min(1).default('supergraph'),

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { isUuid } from '@supergraph/db';
 import { badUserInput, DomainError, forbidden, unauthenticated } from '@supergraph/errors';
+import { recordEvent } from '@supergraph/events';
 import type { Identity } from '@supergraph/identity';
 import { decoyHash, hashPassword, verifyPassword } from './password.ts';
 import type { TokenIssuer } from './tokens.ts';
@@ -47,19 +48,20 @@ export function createUserService(em: EntityManager, tokens: TokenIssuer) {
       }
       const { email, name, password } = parsed.data;
       if (await em.count(User, { email })) throw duplicateEmail(email);
-      const user = em.create(User, {
-        email,
-        name,
-        passwordHash: await hashPassword(password),
-        role: 'CUSTOMER',
-      });
-      try {
-        await em.flush();
-      } catch (error) {
-        // Two registrations for one address at once: the unique index decides, the loser is told.
-        if (error instanceof UniqueConstraintViolationException) throw duplicateEmail(email);
-        throw error;
-      }
+      // Hashed before the transaction opens: scrypt takes a while, and a transaction should not.
+      const passwordHash = await hashPassword(password);
+      // The account and its UserRegistered event commit together, or neither does.
+      const user = await em
+        .transactional(async (tx) => {
+          const created = tx.create(User, { email, name, passwordHash, role: 'CUSTOMER' });
+          await recordEvent(tx, 'UserRegistered', { userId: created.id, email, name });
+          return created;
+        })
+        .catch((error: unknown) => {
+          // Two registrations for one address at once: the unique index decides, the loser is told.
+          if (error instanceof UniqueConstraintViolationException) throw duplicateEmail(email);
+          throw error;
+        });
       return authResult(user);
     },
 

@@ -1,0 +1,25 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261121100008_events extends Migration {
+
+  override name = 'Migration20261121100008_events';
+
+  override up(): void | Promise<void> {
+    this.addSql(`create table "cancelled_order" ("order_id" uuid not null, "cancelled_at" timestamptz not null, primary key ("order_id"));`);
+
+    this.addSql(`create table "dead_letter" ("event_id" uuid not null, "type" varchar(64) not null, "envelope" jsonb not null, "error" text not null, "attempts" int not null, "failed_at" timestamptz not null, "replayed_at" timestamptz null, primary key ("event_id"));`);
+
+    this.addSql(`create table "outbox_event" ("id" uuid not null, "type" varchar(64) not null, "envelope" jsonb not null, "created_at" timestamptz not null, "published_at" timestamptz null, primary key ("id"));`);
+    this.addSql(`create index "outbox_event_published_at_created_at_index" on "outbox_event" ("published_at", "created_at");`);
+
+    this.addSql(`create table "processed_event" ("event_id" uuid not null, "type" varchar(64) not null, "processed_at" timestamptz not null, primary key ("event_id"));`);
+  }
+
+  override down(): void | Promise<void> {
+    this.addSql(`drop table if exists "cancelled_order" cascade;`);
+    this.addSql(`drop table if exists "dead_letter" cascade;`);
+    this.addSql(`drop table if exists "outbox_event" cascade;`);
+    this.addSql(`drop table if exists "processed_event" cascade;`);
+  }
+
+}

@@ -1,0 +1,16 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261121095922_events extends Migration {
+
+  override name = 'Migration20261121095922_events';
+
+  override up(): void | Promise<void> {
+    this.addSql(`create table "outbox_event" ("id" uuid not null, "type" varchar(64) not null, "envelope" jsonb not null, "created_at" timestamptz not null, "published_at" timestamptz null, primary key ("id"));`);
+    this.addSql(`create index "outbox_event_published_at_created_at_index" on "outbox_event" ("published_at", "created_at");`);
+  }
+
+  override down(): void | Promise<void> {
+    this.addSql(`drop table if exists "outbox_event" cascade;`);
+  }
+
+}
