@@ -5,6 +5,7 @@
 // processes with prefixed logs. Each subgraph applies its migrations and loads its seed data as it
 // starts; the router starts once every subgraph is ready. Ctrl-C or SIGTERM stops them all.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { devDatabase, devSecrets, devSubgraphDatabaseUrl, provisionDevDatabase } from './dev-env.ts';
 import { readSupergraphConfig, ROOT } from './supergraph-config.ts';
@@ -35,8 +36,8 @@ function launch(name: string, entry: string, env: Record<string, string>, color:
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = process.stdout.isTTY
-    ? `\u001b[${color}m${name.padEnd(13)}|\u001b[0m `
-    : `${name.padEnd(13)}| `;
+    ? `\u001b[${color}m${name.padEnd(20)}|\u001b[0m `
+    : `${name.padEnd(20)}| `;
   for (const stream of [child.stdout, child.stderr]) {
     if (stream)
       createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
@@ -111,22 +112,32 @@ const shared = {
 };
 
 try {
-  const started = subgraphs.map((subgraph, index) => {
-    const port = new URL(subgraph.routingUrl).port;
-    const managed = launch(
-      subgraph.name,
-      `subgraphs/${subgraph.name}/src/main.ts`,
-      {
-        ...shared,
-        PORT: port,
-        DATABASE_URL: devSubgraphDatabaseUrl(subgraph.name),
-        DATABASE_SCHEMA: subgraph.name,
-        SEED_ON_START: 'true',
-        JWT_PRIVATE_KEY: secrets.JWT_PRIVATE_KEY,
-      },
-      COLORS[index % COLORS.length] ?? 36,
-    );
-    return waitReady(managed, `http://127.0.0.1:${port}/ready`);
+  const started = subgraphs.flatMap((subgraph, index) => {
+    const port = Number(new URL(subgraph.routingUrl).port);
+    const env = {
+      ...shared,
+      PORT: String(port),
+      DATABASE_URL: devSubgraphDatabaseUrl(subgraph.name),
+      DATABASE_SCHEMA: subgraph.name,
+      SEED_ON_START: 'true',
+      JWT_PRIVATE_KEY: secrets.JWT_PRIVATE_KEY,
+    };
+    const color = COLORS[index % COLORS.length] ?? 36;
+    const api = launch(subgraph.name, `subgraphs/${subgraph.name}/src/main.ts`, env, color);
+    const ready = [waitReady(api, `http://127.0.0.1:${port}/ready`)];
+    // A domain that consumes events has a worker process beside its API, on the port 100 above it.
+    const workerEntry = `subgraphs/${subgraph.name}/src/worker-main.ts`;
+    if (existsSync(new URL(workerEntry, ROOT))) {
+      const workerPort = port + 100;
+      const worker = launch(
+        `${subgraph.name}-worker`,
+        workerEntry,
+        { ...env, WORKER_PORT: String(workerPort) },
+        color,
+      );
+      ready.push(waitReady(worker, `http://127.0.0.1:${workerPort}/ready`));
+    }
+    return ready;
   });
   await Promise.all(started);
   const usersPort = new URL(subgraphs.find((s) => s.name === 'users')?.routingUrl ?? 'http://x:4001').port;

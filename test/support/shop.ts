@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { CONSUMERS, type Consumer, type EventWorker } from '@supergraph/events';
 import {
   generateSigningKeyPem,
   startTestSubgraph,
   TEST_INTERNAL_SECRET,
+  testEnv,
   type TestSubgraph,
 } from '@supergraph/testing';
 import { startRouter, type Router } from '../../router/src/app.ts';
@@ -9,12 +12,16 @@ import { loadEnv as loadRouterEnv } from '../../router/src/env.ts';
 import { SUPERGRAPH_FILE } from '../../scripts/supergraph-config.ts';
 import { routerClient, type RouterClient } from './router-client.ts';
 import { startInventorySubgraph } from '../../subgraphs/inventory/src/app.ts';
+import { startInventoryWorker } from '../../subgraphs/inventory/src/worker.ts';
 import { loadEnv as loadInventoryEnv } from '../../subgraphs/inventory/src/env.ts';
 import { startNotificationsSubgraph } from '../../subgraphs/notifications/src/app.ts';
+import { startNotificationsWorker } from '../../subgraphs/notifications/src/worker.ts';
 import { loadEnv as loadNotificationsEnv } from '../../subgraphs/notifications/src/env.ts';
 import { startOrdersSubgraph } from '../../subgraphs/orders/src/app.ts';
+import { startOrdersWorker } from '../../subgraphs/orders/src/worker.ts';
 import { loadEnv as loadOrdersEnv } from '../../subgraphs/orders/src/env.ts';
 import { startPaymentsSubgraph } from '../../subgraphs/payments/src/app.ts';
+import { startPaymentsWorker } from '../../subgraphs/payments/src/worker.ts';
 import { loadEnv as loadPaymentsEnv } from '../../subgraphs/payments/src/env.ts';
 import { startProductsSubgraph } from '../../subgraphs/products/src/app.ts';
 import { loadEnv as loadProductsEnv } from '../../subgraphs/products/src/env.ts';
@@ -38,12 +45,27 @@ export interface Shop {
   client: RouterClient;
   /** A token for an account (the seeded ones are in SEED_CREDENTIALS). */
   login: (credentials: { email: string; password: string }) => Promise<string>;
+  /** The environment a worker process of this stack gets (its subgraph's schema, the stack's queues). */
+  workerEnv: (name: SubgraphName) => Record<string, string>;
   /** Creates a customer account through the router and returns its id and token. */
   register: (email: string) => Promise<{ id: string; token: string }>;
   /** SQL statements per subgraph since the last call of `resetQueries`. */
   statements: () => Record<SubgraphName, number>;
   resetQueries: () => void;
+  /** The BullMQ key prefix of this stack's queues. */
+  prefix: string;
+  /** The event workers, when started with `workers: true`. */
+  workers: EventWorker[];
   stop: () => Promise<void>;
+}
+
+export interface ShopOptions {
+  /** Start the four domains' event workers too (or the ones listed), so the checkout saga runs. */
+  workers?: boolean | Consumer[];
+  /** Another Redis than the shared one (a test that stops Redis runs its own). */
+  redisUrl?: string;
+  /** Extra variables for every subgraph and worker (e.g. EVENT_ATTEMPTS). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -51,8 +73,16 @@ export interface Shop {
  * front of all six real subgraphs, each on a fresh Postgres schema with its seed data. Orders prices
  * orders at the products subgraph started here.
  */
-export async function startShop(): Promise<Shop> {
-  const seeded = (env: Record<string, string>) => ({ ...env, SEED_ON_START: 'true' });
+export async function startShop(options: ShopOptions = {}): Promise<Shop> {
+  // One queue prefix for the whole stack (its relays and workers talk to each other) and no other.
+  const prefix = `shop_${randomBytes(4).toString('hex')}`;
+  const seeded = (env: Record<string, string>) => ({
+    ...env,
+    SEED_ON_START: 'true',
+    EVENT_QUEUE_PREFIX: prefix,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
+  });
   const [users, products] = await Promise.all([
     startTestSubgraph('users', (env, hooks) =>
       startUsersSubgraph(loadUsersEnv({ ...seeded(env), JWT_PRIVATE_KEY: generateSigningKeyPem() }), hooks),
@@ -72,6 +102,16 @@ export async function startShop(): Promise<Shop> {
     ),
   ]);
   const subgraphs = { users, products, inventory, orders, payments, notifications };
+  const workerEnv = (subgraph: TestSubgraph) =>
+    seeded({ ...testEnv(subgraph.schema), SEED_ON_START: 'false' });
+  const wanted = options.workers === true ? [...CONSUMERS] : options.workers || [];
+  const starters: Record<Consumer, () => Promise<EventWorker>> = {
+    inventory: () => startInventoryWorker(loadInventoryEnv(workerEnv(inventory))),
+    orders: () => startOrdersWorker(loadOrdersEnv({ ...workerEnv(orders), PRODUCTS_URL: products.url })),
+    payments: () => startPaymentsWorker(loadPaymentsEnv(workerEnv(payments))),
+    notifications: () => startNotificationsWorker(loadNotificationsEnv(workerEnv(notifications))),
+  };
+  const workers = await Promise.all(wanted.map((consumer) => starters[consumer]()));
   const router = await startRouter(
     loadRouterEnv({
       NODE_ENV: 'test',
@@ -79,6 +119,7 @@ export async function startShop(): Promise<Shop> {
       PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       SUPERGRAPH_PATH: SUPERGRAPH_FILE.pathname,
       JWKS_URL: new URL('/.well-known/jwks.json', users.url).toString(),
       SUBGRAPH_URLS: SUBGRAPHS.map((name) => `${name}=${subgraphs[name].url}`).join(','),
@@ -118,8 +159,12 @@ export async function startShop(): Promise<Shop> {
     resetQueries: () => {
       for (const name of SUBGRAPHS) subgraphs[name].queries.reset();
     },
+    prefix,
+    workers,
+    workerEnv: (name) => workerEnv(subgraphs[name]),
     stop: async () => {
       await router.stop();
+      await Promise.all(workers.map((worker) => worker.stop()));
       await Promise.all(SUBGRAPHS.map((name) => subgraphs[name].stop()));
     },
   };
