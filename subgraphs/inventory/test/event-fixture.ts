@@ -83,9 +83,12 @@ export async function finished(
   jobId: string,
 ): Promise<{ state: string; returnvalue: unknown; attemptsMade: number }> {
   return waitFor(`job ${jobId} to finish`, async () => {
+    // The state first, then the job: a job read first may finish before its state is read, and
+    // would then show the attempts and return value of before it finished.
+    const state = await queue.getJobState(jobId);
+    if (state !== 'completed' && state !== 'failed') return null;
     const job = await queue.getJob(jobId);
-    const state = await job?.getState();
-    if (!job || (state !== 'completed' && state !== 'failed')) return null;
+    if (!job) return null;
     return { state, returnvalue: job.returnvalue as unknown, attemptsMade: job.attemptsMade };
   });
 }

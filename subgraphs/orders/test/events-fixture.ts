@@ -54,8 +54,11 @@ export async function obliterateQueues(prefix: string): Promise<void> {
 /** Resolves once the job has completed, with what the consumer returned ('handled' or 'duplicate'). */
 export function completed(queue: Queue, jobId: string): Promise<unknown> {
   return eventually(async () => {
+    // The state first, then the job: a job read first may complete before its state is read and
+    // would show no return value.
+    if ((await queue.getJobState(jobId)) !== 'completed') return undefined;
     const job: Job | undefined = await queue.getJob(jobId);
-    return job && (await job.getState()) === 'completed' ? job.returnvalue : undefined;
+    return job?.returnvalue as unknown;
   });
 }
 

@@ -91,9 +91,10 @@ async function deliver(event: EventEnvelope, jobId = event.id): Promise<string> 
 /** Waits for a job to complete and gives what the consumer made of it: handled or duplicate. */
 async function outcomeOf(jobId: string): Promise<string> {
   return eventually(async () => {
-    const job = await queue.getJob(jobId);
-    expect(await job?.getState()).toBe('completed');
-    return job!.returnvalue as string;
+    // The state first, then the job: a job read first may complete before its state is read and
+    // would show no return value.
+    expect(await queue.getJobState(jobId)).toBe('completed');
+    return (await queue.getJob(jobId))!.returnvalue as string;
   });
 }
 
