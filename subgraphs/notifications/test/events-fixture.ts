@@ -1,3 +1,4 @@
+import { eventually } from '@supergraph/testing';
 import { Queue, type Job } from 'bullmq';
 import {
   EVENT_CONTRACTS,
@@ -40,16 +41,7 @@ export function deliver(
   });
 }
 
-/** Polls until `check` returns a value other than undefined, or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually };
 
 /** The job once the worker is done with it: completed (its return value says how) or failed for good. */
 export function settled(queue: Queue, jobId: string): Promise<Job> {

@@ -1,3 +1,4 @@
+import { eventually } from '@supergraph/testing';
 import { randomUUID } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import type { Database } from '@supergraph/db';
@@ -15,16 +16,7 @@ import { Order } from '../src/order.entity.ts';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Polls until `check` returns a value other than undefined, or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually };
 
 /** An event as another domain's recordEvent writes it, ready to put on the orders queue. */
 export function envelope<T extends EventType>(type: T, data: EventData<T>): EventEnvelope<T> {

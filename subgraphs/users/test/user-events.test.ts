@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { queueName } from '@supergraph/events';
-import { generateSigningKeyPem, startTestSubgraph, type TestSubgraph } from '@supergraph/testing';
+import { eventually, generateSigningKeyPem, startTestSubgraph, type TestSubgraph } from '@supergraph/testing';
 import { startUsersSubgraph } from '../src/app.ts';
 import { loadEnv } from '../src/env.ts';
 
@@ -57,17 +57,6 @@ async function outboxFor(email: string): Promise<OutboxRow[]> {
     [email],
   );
   return result.rows;
-}
-
-/** Polls until `check` returns a value other than undefined, or fails after `ms`. */
-async function eventually<T>(check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('UserRegistered', () => {
