@@ -12,7 +12,9 @@ import type { Env } from './env.ts';
 import { createRouterErrorFormatter } from './error-formatting.ts';
 import { createRouterHandler } from './http-handler.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
-import { createSubgraphFetcher } from './subgraph-fetcher.ts';
+import { createSubgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
+import { createSubgraphMetrics } from './subgraph-metrics.ts';
+import { breakerOptions } from '@supergraph/resilience';
 import { COMPOSE_HINT, supergraphFromFile } from './supergraph-file.ts';
 import { createTokenVerifier } from './token-verifier.ts';
 
@@ -57,6 +59,26 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
   let supergraphLoaded = false;
   let stopping = false;
 
+  const subgraphMetrics = createSubgraphMetrics(metrics.registry);
+  // One fetcher, and so one breaker, per subgraph and URL, kept across supergraph reloads (the gateway
+  // builds its data sources again on each): a reload must not reset an open circuit.
+  const fetchers = new Map<string, SubgraphFetcher>();
+  function fetcherFor(name: string, url: string): SubgraphFetcher['fetch'] {
+    const key = `${name} ${url}`;
+    let fetcher = fetchers.get(key);
+    if (!fetcher) {
+      fetcher = createSubgraphFetcher({
+        name,
+        secret: env.INTERNAL_SECRET,
+        breaker: breakerOptions(env, 'SUBGRAPH'),
+        logger,
+        metrics: subgraphMetrics,
+      });
+      fetchers.set(key, fetcher);
+    }
+    return fetcher.fetch;
+  }
+
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
       path: env.SUPERGRAPH_PATH,
@@ -68,15 +90,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
       if (!target) {
         throw new Error(`subgraph ${name} has no routing URL; set one in supergraph.yaml or SUBGRAPH_URLS`);
       }
-      return new SubgraphDataSource({
-        url: target,
-        fetcher: createSubgraphFetcher({
-          name,
-          secret: env.INTERNAL_SECRET,
-          timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
-          logger,
-        }),
-      });
+      return new SubgraphDataSource({ url: target, fetcher: fetcherFor(name, target) });
     },
     logger,
   });
@@ -155,6 +169,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     // The drain plugin closes the listener and lets requests under way finish; the gateway's stop runs
     // the supergraph hook's cleanup, which stops watching the file.
     await apollo.stop();
+    for (const fetcher of fetchers.values()) fetcher.shutdown();
     await redis.quit().catch((error: unknown) => logger.error({ err: error }, 'error while closing Redis'));
     logger.info('router stopped');
   }

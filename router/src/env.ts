@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { baseEnv, parseEnv } from '@supergraph/config';
+import { breakerEnv } from '@supergraph/resilience';
 
 const SUBGRAPH_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
@@ -45,7 +46,15 @@ export const envSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('supergraph-users'),
   JWT_AUDIENCE: z.string().min(1).default('supergraph'),
   SUBGRAPH_URLS: subgraphUrls,
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
+  // Each subgraph's timeout and circuit breaker: SUBGRAPH_TIMEOUT_MS, SUBGRAPH_BREAKER_ERROR_PERCENT,
+  // SUBGRAPH_BREAKER_RESET_MS and SUBGRAPH_BREAKER_VOLUME (calls in the window before it may open, so one
+  // failure never opens it).
+  ...breakerEnv('SUBGRAPH', {
+    timeoutMs: 10_000,
+    errorThresholdPercentage: 50,
+    resetTimeoutMs: 10_000,
+    volumeThreshold: 10,
+  }),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -34,6 +34,7 @@ export function createBreaker<TArgs extends unknown[], TResult>(
   action: (signal: AbortSignal, ...args: TArgs) => Promise<TResult>,
   options: BreakerOptions,
   logger?: Logger,
+  hooks: { onStateChange?: (state: BreakerState) => void } = {},
 ): Breaker<TArgs, TResult> {
   const breaker = new CircuitBreaker(
     (...args: TArgs) => action(AbortSignal.timeout(options.timeoutMs), ...args),
@@ -46,9 +47,18 @@ export function createBreaker<TArgs extends unknown[], TResult>(
       errorFilter: (error: unknown) => error instanceof DomainError && error.code !== 'SERVICE_UNAVAILABLE',
     },
   );
-  breaker.on('open', () => logger?.warn({ dependency }, `circuit to ${dependency} opened`));
-  breaker.on('halfOpen', () => logger?.info({ dependency }, `circuit to ${dependency} half-open: probing`));
-  breaker.on('close', () => logger?.info({ dependency }, `circuit to ${dependency} closed`));
+  breaker.on('open', () => {
+    logger?.warn({ dependency }, `circuit to ${dependency} opened`);
+    hooks.onStateChange?.('open');
+  });
+  breaker.on('halfOpen', () => {
+    logger?.info({ dependency }, `circuit to ${dependency} half-open: probing`);
+    hooks.onStateChange?.('half-open');
+  });
+  breaker.on('close', () => {
+    logger?.info({ dependency }, `circuit to ${dependency} closed`);
+    hooks.onStateChange?.('closed');
+  });
 
   return {
     call: async (...args) => {
