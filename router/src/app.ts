@@ -11,6 +11,7 @@ import { connectRedis, createMetrics, type RequestContext } from '@supergraph/se
 import type { Env } from './env.ts';
 import { createRouterErrorFormatter } from './error-formatting.ts';
 import { createRouterHandler } from './http-handler.ts';
+import { hideSchemaHints, operationLimits, tokenLimitMessage } from './operation-limits.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
 import { createSubgraphMetrics } from './subgraph-metrics.ts';
@@ -111,6 +112,8 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
+    // Depth, aliases, directives, cost and tokens; no batching; CSRF prevention (operation-limits.ts).
+    ...operationLimits(env),
     formatError: createRouterErrorFormatter(logger),
     logger,
     plugins: [
@@ -119,6 +122,8 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       metrics.plugin,
+      tokenLimitMessage,
+      hideSchemaHints,
     ],
   });
 
@@ -149,6 +154,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
         },
       },
       isStopping: () => stopping,
+      bodyLimitBytes: env.MAX_BODY_BYTES,
     }),
   );
   try {

@@ -5,6 +5,9 @@ import { breakerEnv } from '@supergraph/resilience';
 
 const SUBGRAPH_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** A limit: a whole number of at least 1, since 0 would refuse every request. */
+const limit = (byDefault: number) => z.coerce.number().int().min(1).default(byDefault);
+
 /**
  * `name=url,name=url`: where each subgraph really is when that differs from the routing URLs composed
  * into the supergraph (containers reach each other by service name, not localhost).
@@ -55,6 +58,27 @@ export const envSchema = z.object({
     resetTimeoutMs: 10_000,
     volumeThreshold: 10,
   }),
+  // What one request may ask for, refused before any subgraph is called (operation-limits.ts). Each
+  // default leaves room above the largest operation the shop's API is built to serve.
+  // Depth: a user's orders down to an item's product price is 8 levels; 10 allows that and stops
+  // cycles (order → payment → order → user → orders ...) nested to multiply work.
+  MAX_DEPTH: limit(10),
+  // Aliases: a screen rarely asks for the same field more than a few times; 15 stops one request
+  // repeating an expensive field (or a login mutation, to guess passwords) hundreds of times.
+  MAX_ALIASES: limit(15),
+  // Directives: @include/@skip on a few fields per screen; 50 stops documents made of thousands of
+  // directives, which cost validation time without selecting anything.
+  MAX_DIRECTIVES: limit(50),
+  // Cost (graphql-armor's model, see operation-limits.ts): `orders(first: 20)`, the default page, with
+  // each order's payment, items and products costs about 6000; `products(first: 100)`, the largest
+  // page, with stock and shipping about 7800. 10000 admits both and refuses a page nested in a page.
+  MAX_COST: limit(10_000),
+  // Tokens: Sandbox's introspection query, the longest document a client sends here, is about 200;
+  // 2000 leaves room for large hand-written operations and bounds the parser's work, as it stops there.
+  MAX_TOKENS: limit(2000),
+  // Body: operations are a few kilobytes; 100 KB leaves room for large variables, and a bigger body
+  // is refused with 413 as soon as that much has arrived, never buffered whole or parsed.
+  MAX_BODY_BYTES: limit(100 * 1024),
 });
 
 export type Env = z.output<typeof envSchema>;
