@@ -103,6 +103,8 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     jwksUrl: env.JWKS_URL,
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
+    cacheMaxAgeMs: env.JWKS_CACHE_MAX_AGE_MS,
+    cooldownMs: env.JWKS_COOLDOWN_MS,
     logger,
   });
   // The handler needs Apollo and Apollo's drain plugin needs the server: the listener is bound below.

@@ -48,6 +48,12 @@ export const envSchema = z.object({
     .default('http://127.0.0.1:4001/.well-known/jwks.json'),
   JWT_ISSUER: z.string().min(1).default('supergraph-users'),
   JWT_AUDIENCE: z.string().min(1).default('supergraph'),
+  // Signing keys are cached this long; a token naming a key id not in the cache fetches the set again,
+  // at most once per cooldown. Rotation: publish the new key, start signing with it, drop the old key
+  // once its tokens have expired; the router needs no restart and stops accepting the old key within
+  // the cache age.
+  JWKS_CACHE_MAX_AGE_MS: z.coerce.number().int().min(1).default(10 * 60_000),
+  JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
   SUBGRAPH_URLS: subgraphUrls,
   // Each subgraph's timeout and circuit breaker: SUBGRAPH_TIMEOUT_MS, SUBGRAPH_BREAKER_ERROR_PERCENT,
   // SUBGRAPH_BREAKER_RESET_MS and SUBGRAPH_BREAKER_VOLUME (calls in the window before it may open, so one

@@ -37,9 +37,17 @@ export function createTokenVerifier(options: {
   issuer: string;
   audience: string;
   logger: Logger;
+  /** How long the key set is cached. */
+  cacheMaxAgeMs?: number;
+  /** The least time between two fetches of the key set, whatever tokens arrive. */
+  cooldownMs?: number;
 }): TokenVerifier {
-  // jose caches the key set and refetches it when a token names a key it has not seen (key rotation).
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl));
+  // jose caches the key set and refetches it when it is older than the cache age, or when a token names
+  // a key id it has not seen (a new key after rotation), at most once per cooldown.
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+    ...(options.cacheMaxAgeMs !== undefined ? { cacheMaxAge: options.cacheMaxAgeMs } : {}),
+    ...(options.cooldownMs !== undefined ? { cooldownDuration: options.cooldownMs } : {}),
+  });
   const invalid = () => new DomainError('UNAUTHENTICATED', INVALID_TOKEN_MESSAGE);
 
   return {
