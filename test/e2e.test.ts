@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signInternalRequest } from '@supergraph/identity';
 import {
@@ -52,6 +53,7 @@ beforeAll(async () => {
       PORT: '0',
       LOG_LEVEL: 'silent',
       INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+      RATE_LIMIT_KEY_PREFIX: `test:rate-limit:${randomUUID()}`,
       SUPERGRAPH_PATH: SUPERGRAPH_FILE.pathname,
       JWKS_URL: new URL('/.well-known/jwks.json', users.url).toString(),
       SUBGRAPH_URLS: `users=${users.url},products=${products.url}`,

@@ -15,6 +15,7 @@ import { hideSchemaHints, operationLimits, tokenLimitMessage } from './operation
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
 import { createSubgraphMetrics } from './subgraph-metrics.ts';
+import { rateLimits } from './rate-limit.ts';
 import { breakerOptions } from '@supergraph/resilience';
 import { COMPOSE_HINT, supergraphFromFile } from './supergraph-file.ts';
 import { createTokenVerifier } from './token-verifier.ts';
@@ -126,6 +127,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
       metrics.plugin,
       tokenLimitMessage,
       hideSchemaHints,
+      rateLimits({ env, redis, registry: metrics.registry, logger }),
     ],
   });
 
@@ -178,7 +180,11 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     // the supergraph hook's cleanup, which stops watching the file.
     await apollo.stop();
     for (const fetcher of fetchers.values()) fetcher.shutdown();
-    await redis.quit().catch((error: unknown) => logger.error({ err: error }, 'error while closing Redis'));
+    await redis.quit().catch((error: unknown) => {
+      logger.error({ err: error }, 'error while closing Redis');
+      // Without this ioredis keeps reconnecting to a Redis that is gone, and the process never exits.
+      redis.disconnect();
+    });
     logger.info('router stopped');
   }
   let stopped: Promise<void> | undefined;

@@ -52,7 +52,11 @@ export const envSchema = z.object({
   // at most once per cooldown. Rotation: publish the new key, start signing with it, drop the old key
   // once its tokens have expired; the router needs no restart and stops accepting the old key within
   // the cache age.
-  JWKS_CACHE_MAX_AGE_MS: z.coerce.number().int().min(1).default(10 * 60_000),
+  JWKS_CACHE_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10 * 60_000),
   JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
   SUBGRAPH_URLS: subgraphUrls,
   // Each subgraph's timeout and circuit breaker: SUBGRAPH_TIMEOUT_MS, SUBGRAPH_BREAKER_ERROR_PERCENT,
@@ -85,6 +89,23 @@ export const envSchema = z.object({
   // Body: operations are a few kilobytes; 100 KB leaves room for large variables, and a bigger body
   // is refused with 413 as soon as that much has arrived, never buffered whole or parsed.
   MAX_BODY_BYTES: limit(100 * 1024),
+  // Rate limits per caller (rate-limit.ts): a signed-in user by user id, anyone else by address, each
+  // counted in Redis so that all router instances share one budget per caller, per one-minute window.
+  // Queries: a storefront page loads with 3 to 10 operations and search-as-you-type adds a few a
+  // second; 600 (10 a second, sustained for a minute) is far above a person browsing fast and still
+  // stops a scraper or a retry loop.
+  RATE_LIMIT_QUERIES_PER_MINUTE: limit(600),
+  // Mutations, one point per mutation field (aliases each count): a shopper adds to the cart, checks
+  // out and edits the address a few times a minute; 60 leaves room for that and bounds scripted use
+  // (card testing at checkout, password guessing at login) to one a second per caller.
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: limit(60),
+  // Where the counters live in Redis. Routers sharing a Redis and a prefix share the budgets.
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('router:rate-limit'),
+  // How many proxies of ours (load balancer, ingress) stand in front of the router, each appending the
+  // address it saw to X-Forwarded-For. 0 (no proxy): the header is ignored, since any client can write
+  // it; N: the address the outermost of our N proxies saw is the caller's, and what the client wrote
+  // before it is ignored.
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -63,6 +63,8 @@ export function createRouterHandler(options: RouterHandlerOptions) {
       identity,
       requestId,
       logger: logger.child({ requestId, userId: identity?.userId }),
+      // Who to rate-limit an anonymous caller as (rate-limit.ts).
+      clientAddress: req.socket.remoteAddress,
     }));
   }
 

@@ -119,6 +119,10 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+      RATE_LIMIT_KEY_PREFIX: `${prefix}:rate-limit`,
+      // These tests drive whole checkouts and catalogs from one address; rate limits have their own tests.
+      RATE_LIMIT_QUERIES_PER_MINUTE: '100000',
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       SUPERGRAPH_PATH: SUPERGRAPH_FILE.pathname,
       JWKS_URL: new URL('/.well-known/jwks.json', users.url).toString(),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TEST_INTERNAL_SECRET } from '@supergraph/testing';
 import { loadEnv, type Env } from '../../src/env.ts';
 
@@ -12,6 +13,8 @@ export function routerTestEnv(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     INTERNAL_SECRET: TEST_INTERNAL_SECRET,
+    // Every test router counts rate limits apart: test files share one Redis and one client address.
+    RATE_LIMIT_KEY_PREFIX: `test:rate-limit:${randomUUID()}`,
     ...vars,
   });
 }
