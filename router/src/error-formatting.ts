@@ -18,7 +18,15 @@ export function createRouterErrorFormatter(logger: Logger) {
     // Rebuilt without a path so the masker judges the subgraph's error itself; serviceName stays on it
     // for the log line the masker writes when it hides one.
     const masked = mask(formatted, new GraphQLError(formatted.message, { extensions: formatted.extensions }));
-    const { serviceName: _serviceName, ...extensions } = formatted.extensions ?? {};
+    // A subgraph not built on our server kit (or one in development mode) may attach a stack trace or
+    // the raw exception; those never leave the router, whatever the code.
+    const {
+      serviceName: _serviceName,
+      stacktrace: _stacktrace,
+      exception: _exception,
+      originalError: _originalError,
+      ...extensions
+    } = formatted.extensions ?? {};
     if (masked.extensions?.code === 'INTERNAL_SERVER_ERROR') return masked;
     return { ...masked, extensions: { ...extensions, code: masked.extensions?.code } };
   };
