@@ -102,8 +102,8 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     ),
   ]);
   const subgraphs = { users, products, inventory, orders, payments, notifications };
-  const workerEnv = (subgraph: TestSubgraph) =>
-    seeded({ ...testEnv(subgraph.schema), SEED_ON_START: 'false' });
+  // A worker's environment: its subgraph's schema and the stack's queues (a worker loads no seed data).
+  const workerEnv = (subgraph: TestSubgraph) => seeded(testEnv(subgraph.schema));
   const wanted = options.workers === true ? [...CONSUMERS] : options.workers || [];
   const starters: Record<Consumer, () => Promise<EventWorker>> = {
     inventory: () => startInventoryWorker(loadInventoryEnv(workerEnv(inventory))),

@@ -21,14 +21,6 @@ export function startInventory(options: { seed: boolean }): Promise<TestSubgraph
   );
 }
 
-/**
- * The SQL statements a request sent since the last reset. The outbox relay polls on the same ORM beside
- * every request, so its statements (on outbox_event, which no request touches) are left out.
- */
-export function requestStatements(subgraph: TestSubgraph): string[] {
-  return subgraph.queries.statements.filter((sql) => !sql.includes('"outbox_event"'));
-}
-
 /** Every event in a running subgraph's outbox. */
 export async function outboxOfSubgraph(subgraph: TestSubgraph) {
   const orm = await openInventoryDatabase({

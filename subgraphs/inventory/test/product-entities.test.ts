@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { TestSubgraph } from '@supergraph/testing';
 import { openInventoryDatabase } from '../src/database.ts';
 import { createStockService } from '../src/stock.service.ts';
-import { ADMIN, orderId, productIds, requestStatements, startInventory } from './inventory-fixture.ts';
+import { ADMIN, orderId, productIds, startInventory } from './inventory-fixture.ts';
 
 let subgraph: TestSubgraph;
 /** 50 products stocked with 1..50 units, in id order. */
@@ -97,7 +97,7 @@ describe('_entities', () => {
       '... on Product { id stock inStock shippingEstimate { amount } }',
     );
     expect(result.errors).toBeUndefined();
-    expect(requestStatements(subgraph)).toHaveLength(1);
+    expect(subgraph.queries.statements).toHaveLength(1);
     expect(result.data!._entities).toEqual(
       wanted.map((id) => ({
         id,
@@ -116,7 +116,7 @@ describe('_entities', () => {
     );
     expect(result.errors).toBeUndefined();
     expect(result.data!._entities).toHaveLength(50);
-    expect(requestStatements(subgraph)).toHaveLength(0);
+    expect(subgraph.queries.statements).toHaveLength(0);
   });
 
   it('costs no statement when no reference is a product id', async () => {
@@ -126,7 +126,7 @@ describe('_entities', () => {
       '... on Product { stock inStock }',
     );
     expect(result.data!._entities).toEqual([{ stock: 0, inStock: false }]);
-    expect(requestStatements(subgraph)).toHaveLength(0);
+    expect(subgraph.queries.statements).toHaveLength(0);
   });
 
   it('fails shippingEstimate with a masked internal error when the router did not send price and weight', async () => {

@@ -1,14 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Identity } from '@supergraph/identity';
 import type { TestSubgraph } from '@supergraph/testing';
-import {
-  ADMIN,
-  CUSTOMER,
-  outboxOfSubgraph,
-  productIds,
-  requestStatements,
-  startInventory,
-} from './inventory-fixture.ts';
+import { ADMIN, CUSTOMER, outboxOfSubgraph, productIds, startInventory } from './inventory-fixture.ts';
 
 let subgraph: TestSubgraph;
 
@@ -53,7 +46,7 @@ describe('restock', () => {
     subgraph.queries.reset();
     const result = await restock(id, 1_000_000);
     expect(result.data!.restock).toEqual({ id, stock: 1_000_005, inStock: true });
-    const statements = requestStatements(subgraph);
+    const statements = subgraph.queries.statements;
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/^insert into .*on conflict \("product_id"\) do update/);
   });

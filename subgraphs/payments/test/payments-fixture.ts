@@ -15,20 +15,13 @@ export const OTHER_CUSTOMER: Identity = { userId: '00000000-0000-4000-8000-00000
 export const PAYMENT_FIELDS =
   'id status amount { amount currency } declineReason createdAt updatedAt order { id total { amount currency } }';
 
-/**
- * The payments subgraph in a fresh schema, with the demo payment loaded when `seed` is set. Its outbox
- * relay runs on the subgraph's ORM, so its statements land in `queries`: it polls only every 10
- * minutes here (a NOTIFY still wakes it), keeping the suites that count statements exact.
- */
+/** The payments subgraph in a fresh schema, with the demo payment loaded when `seed` is set. */
 export function startPayments(options: {
   seed: boolean;
   env?: Record<string, string>;
 }): Promise<TestSubgraph> {
   return startTestSubgraph('payments', (env, hooks) =>
-    startPaymentsSubgraph(
-      loadEnv({ ...env, SEED_ON_START: String(options.seed), OUTBOX_POLL_MS: '600000', ...options.env }),
-      hooks,
-    ),
+    startPaymentsSubgraph(loadEnv({ ...env, SEED_ON_START: String(options.seed), ...options.env }), hooks),
   );
 }
 
