@@ -44,7 +44,8 @@ export const Order = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      // The same instant as createdAt: a new row was not updated after it was created.
+      .onCreate((row) => row.createdAt ?? new Date())
       .onUpdate(() => new Date()),
   },
   checks: [

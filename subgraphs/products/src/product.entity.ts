@@ -32,7 +32,8 @@ export const Product = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      // The same instant as createdAt: a new row was not updated after it was created.
+      .onCreate((row) => row.createdAt ?? new Date())
       .onUpdate(() => new Date()),
   },
   checks: [{ name: 'product_price_amount_check', expression: 'price_amount >= 0' }],
