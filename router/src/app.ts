@@ -12,6 +12,7 @@ import type { Env } from './env.ts';
 import { createRouterErrorFormatter } from './error-formatting.ts';
 import { createRouterHandler } from './http-handler.ts';
 import { hideSchemaHints, operationLimits, tokenLimitMessage } from './operation-limits.ts';
+import { persistedQueries, type PersistedQueries } from './persisted-queries.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
 import { createSubgraphMetrics } from './subgraph-metrics.ts';
@@ -57,6 +58,13 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
   const logger = overrides.logger ?? createLogger({ name: 'router', level: env.LOG_LEVEL });
   const production = env.NODE_ENV === 'production';
   const redis = await connectRedis(env.REDIS_URL);
+  let persisted: PersistedQueries;
+  try {
+    persisted = await persistedQueries(env, { redis, logger });
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   const metrics = createMetrics('router');
   let supergraphLoaded = false;
   let stopping = false;
@@ -117,6 +125,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     introspection: !production,
     // Depth, aliases, directives, cost and tokens; no batching; CSRF prevention (operation-limits.ts).
     ...operationLimits(env),
+    ...persisted.options,
     formatError: createRouterErrorFormatter(logger),
     logger,
     plugins: [
@@ -127,6 +136,8 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
       metrics.plugin,
       tokenLimitMessage,
       hideSchemaHints,
+      // Before rate limits: an operation outside the safelist is refused without spending a budget.
+      ...persisted.plugins,
       rateLimits({ env, redis, registry: metrics.registry, logger }),
     ],
   });
@@ -135,6 +146,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     await apollo.start();
   } catch (error) {
     redis.disconnect();
+    await persisted.close();
     if (error instanceof StartupError) throw error;
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     throw new StartupError(`the supergraph at ${env.SUPERGRAPH_PATH} is not valid: ${reason}`, COMPOSE_HINT, {
@@ -166,6 +178,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
   } catch (error) {
     await apollo.stop().catch(() => {});
     redis.disconnect();
+    await persisted.close();
     throw error;
   }
 
@@ -180,6 +193,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     // the supergraph hook's cleanup, which stops watching the file.
     await apollo.stop();
     for (const fetcher of fetchers.values()) fetcher.shutdown();
+    await persisted.close();
     await redis.quit().catch((error: unknown) => {
       logger.error({ err: error }, 'error while closing Redis');
       // Without this ioredis keeps reconnecting to a Redis that is gone, and the process never exits.

@@ -101,6 +101,23 @@ export const envSchema = z.object({
   RATE_LIMIT_MUTATIONS_PER_MINUTE: limit(60),
   // Where the counters live in Redis. Routers sharing a Redis and a prefix share the budgets.
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('router:rate-limit'),
+  // Persisted queries. `apq` (automatic persisted queries): a client sends an operation's sha256, and
+  // its text only the first time; the text is kept in Redis so every replica knows it, and GET requests
+  // by hash become cacheable. `safelist`: only the operations in PERSISTED_QUERY_MANIFEST run, by id or
+  // by identical text, and clients cannot add any; for a public API whose clients are all ours. `off`.
+  PERSISTED_QUERIES: z.enum(['apq', 'safelist', 'off']).default('apq'),
+  PERSISTED_QUERY_MANIFEST: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../persisted-queries.json', import.meta.url))),
+  // A registered query is kept a day after it was last registered; a client whose hash expired gets
+  // PERSISTED_QUERY_NOT_FOUND and sends the text again, so this bounds memory, not correctness.
+  APQ_TTL_SECONDS: limit(24 * 60 * 60),
+  // Where registered queries live. By default the router's Redis (REDIS_URL), which in production is
+  // the queues' Redis with `noeviction`; a busy public API should point this at a cache Redis with
+  // `maxmemory-policy allkeys-lru` so that registrations can never fill the queues' memory.
+  APQ_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  APQ_KEY_PREFIX: z.string().min(1).default('router:'),
   // How many proxies of ours (load balancer, ingress) stand in front of the router, each appending the
   // address it saw to X-Forwarded-For. 0 (no proxy): the header is ignored, since any client can write
   // it; N: the address the outermost of our N proxies saw is the caller's, and what the client wrote

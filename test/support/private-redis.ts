@@ -51,7 +51,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   }
   async function kill(): Promise<void> {
     const running = child;
-    if (!running || running.exitCode !== null) return;
+    // A process killed by a signal has a signalCode and no exitCode.
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
     running.kill('SIGKILL');
     await exited;

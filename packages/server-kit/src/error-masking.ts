@@ -14,6 +14,10 @@ const REQUEST_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  // The router's persisted queries (router/src/persisted-queries.ts, router/src/safelist.ts).
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'PERSISTED_QUERY_HASH_MISMATCH',
+  'PERSISTED_QUERY_VERSION_UNSUPPORTED',
 ]);
 const PUBLIC_CODES = new Set<string>([...ERROR_CODES, ...REQUEST_ERROR_CODES]);
 
