@@ -32,7 +32,12 @@ beforeAll(async () => {
     level: 'info',
     destination: { write: (line) => logLines.push(line) },
   });
-  stack = await startWhoamiStack(WHOAMI_TYPE_DEFS_WITHOUT_PING, { logger, supergraphPollMs: 50 });
+  stack = await startWhoamiStack(
+    WHOAMI_TYPE_DEFS_WITHOUT_PING,
+    { logger, supergraphPollMs: 50 },
+    // The load below comes from one address; rate limits have their own tests.
+    { RATE_LIMIT_QUERIES_PER_MINUTE: '1000000' },
+  );
   ({ jwks, subgraph, supergraph, router, graphql } = stack);
 });
 
@@ -53,6 +58,70 @@ describe('supergraph file', () => {
     await eventually(() => logLines.some((line) => line.includes('supergraph update rejected')));
     expect(await post(graphql, '{ ping }')).toEqual({ status: 200, data: { ping: 'pong' } });
     expect((await fetch(`${router.url}ready`)).status).toBe(200);
+    // The log says why, not only that it refused.
+    const rejection = JSON.parse(logLines.find((line) => line.includes('supergraph update rejected'))!);
+    expect(rejection).toMatchObject({ path: supergraph.path, err: { message: expect.any(String) } });
+    expect(rejection.err.message.length).toBeGreaterThan(0);
+  });
+
+  it('swaps schemas under concurrent requests without failing one, whatever way the file is written', async () => {
+    const withPing = composeSupergraph([{ name: 'whoami', url: subgraph.url, typeDefs: WHOAMI_TYPE_DEFS }]);
+    const withoutPing = composeSupergraph([
+      { name: 'whoami', url: subgraph.url, typeDefs: WHOAMI_TYPE_DEFS_WITHOUT_PING },
+    ]);
+    const pingServed = async () => (await post(graphql, '{ ping }')).data?.ping === 'pong';
+    const rejections = () => logLines.filter((line) => line.includes('supergraph update rejected')).length;
+
+    // Clients asking for a field every version serves, as fast as they can, the whole time.
+    let loading = true;
+    let answered = 0;
+    const failures: unknown[] = [];
+    const client = async () => {
+      while (loading) {
+        const result = await post(graphql, '{ requestId }').catch((error: unknown) => ({
+          error: String(error),
+        }));
+        if (
+          'status' in result &&
+          result.status === 200 &&
+          typeof result.data?.requestId === 'string' &&
+          !result.errors
+        ) {
+          answered += 1;
+        } else {
+          failures.push(result);
+        }
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    // Each step below is checked with requests still flowing after it, not only between steps.
+    const stillAnswering = async () => {
+      const mark = answered;
+      await eventually(() => answered >= mark + 8);
+    };
+
+    // Replaced by a rename, as `npm run compose` and Kubernetes ConfigMap updates do.
+    supergraph.replace(withoutPing);
+    await eventually(async () => !(await pingServed()));
+    await stillAnswering();
+    // Rewritten in place, in two writes: a poll may see the first half, which must be refused and logged.
+    const before = rejections();
+    supergraph.write(withPing.slice(0, withPing.length / 2));
+    await eventually(() => rejections() > before);
+    await stillAnswering();
+    supergraph.write(withPing);
+    await eventually(pingServed);
+    await stillAnswering();
+    // Garbage: refused, and the last good schema stays in service.
+    const beforeGarbage = rejections();
+    supergraph.write('type Query {');
+    await eventually(() => rejections() > beforeGarbage);
+    expect(await pingServed()).toBe(true);
+    await stillAnswering();
+
+    loading = false;
+    await Promise.all(clients);
+    expect(failures).toEqual([]);
   });
 
   it('refuses to start without a supergraph file, saying how to make one', async () => {

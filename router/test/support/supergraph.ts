@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'graphql';
@@ -15,7 +15,10 @@ export function composeSupergraph(subgraphs: Array<{ name: string; url: string; 
 
 export interface SupergraphFile {
   path: string;
+  /** Overwrites the file in place. */
   write: (sdl: string) => void;
+  /** Writes a new file beside it and renames it over the old one, as deploy tools do. */
+  replace: (sdl: string) => void;
   remove: () => void;
 }
 
@@ -27,6 +30,10 @@ export function createSupergraphFile(sdl: string): SupergraphFile {
   return {
     path,
     write: (next) => writeFileSync(path, next),
+    replace: (next) => {
+      writeFileSync(`${path}.next`, next);
+      renameSync(`${path}.next`, path);
+    },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -22,6 +22,7 @@ export interface WhoamiStack {
 export async function startWhoamiStack(
   typeDefs: string,
   overrides: RouterOverrides = {},
+  env: Record<string, string> = {},
 ): Promise<WhoamiStack> {
   const jwks = await startJwksServer();
   const subgraph = await startWhoamiSubgraph();
@@ -29,7 +30,7 @@ export async function startWhoamiStack(
     composeSupergraph([{ name: 'whoami', url: subgraph.url, typeDefs }]),
   );
   const router = await startRouter(
-    routerTestEnv({ SUPERGRAPH_PATH: supergraph.path, JWKS_URL: jwks.url }),
+    routerTestEnv({ SUPERGRAPH_PATH: supergraph.path, JWKS_URL: jwks.url, ...env }),
     overrides,
   );
   return {
