@@ -1,8 +1,12 @@
 // Usage: npm run compose [-- --check]
-// Composes supergraph.yaml into supergraph.graphql (committed; the router serves it). With --check it
-// writes nothing and fails when the committed file is stale or composition reports errors.
+// Composes supergraph.yaml into supergraph.graphql (committed; the router serves it) and its copy in
+// deploy/base/router/, which kustomize turns into the router's ConfigMap (kustomize reads no file outside
+// its folder). With --check it writes nothing and fails when either file is stale or composition
+// reports errors.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { composeSupergraph, SUPERGRAPH_FILE } from './supergraph-config.ts';
+import { composeSupergraph, ROOT, SUPERGRAPH_FILE } from './supergraph-config.ts';
+
+const TARGETS = [SUPERGRAPH_FILE, new URL('deploy/base/router/supergraph.graphql', ROOT)];
 
 const check = process.argv.includes('--check');
 const composition = composeSupergraph();
@@ -10,16 +14,19 @@ if (!composition.ok) {
   process.stderr.write(`composition failed:\n${composition.errors.map((e) => `  - ${e}`).join('\n')}\n`);
   process.exit(1);
 }
-const current = existsSync(SUPERGRAPH_FILE) ? readFileSync(SUPERGRAPH_FILE, 'utf8') : '';
+const relative = (file: URL) => file.pathname.slice(ROOT.pathname.length);
+const stale = TARGETS.filter(
+  (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '') !== composition.sdl,
+);
 if (check) {
-  if (current !== composition.sdl) {
-    process.stderr.write('supergraph.graphql is stale: run npm run compose and commit it\n');
+  if (stale.length) {
+    process.stderr.write(`${stale.map(relative).join(' and ')} stale: run npm run compose and commit\n`);
     process.exit(1);
   }
   process.stdout.write('supergraph.graphql is up to date\n');
-} else if (current !== composition.sdl) {
-  writeFileSync(SUPERGRAPH_FILE, composition.sdl);
-  process.stdout.write('wrote supergraph.graphql\n');
+} else if (stale.length) {
+  for (const file of stale) writeFileSync(file, composition.sdl);
+  process.stdout.write(`wrote ${stale.map(relative).join(' and ')}\n`);
 } else {
   process.stdout.write('supergraph.graphql is already up to date\n');
 }
