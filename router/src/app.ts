@@ -7,7 +7,12 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { StartupError } from '@supergraph/config';
 import { createLogger, type Logger } from '@supergraph/logging';
-import { connectRedis, createMetrics, type RequestContext } from '@supergraph/server-kit';
+import {
+  connectRedis,
+  createMetrics,
+  operationSpanPlugin,
+  type RequestContext,
+} from '@supergraph/server-kit';
 import type { Env } from './env.ts';
 import { createRouterErrorFormatter } from './error-formatting.ts';
 import { createRouterHandler } from './http-handler.ts';
@@ -134,6 +139,8 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       metrics.plugin,
+      // Names the request's span after the operation (`mutation PlaceOrder`), as Jaeger lists them.
+      operationSpanPlugin,
       tokenLimitMessage,
       hideSchemaHints,
       // Before rate limits: an operation outside the safelist is refused without spending a budget.

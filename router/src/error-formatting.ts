@@ -7,7 +7,9 @@ import { createErrorMasker } from '@supergraph/server-kit';
  * each one in a GraphQLError whose `originalError` is the plain JSON error the subgraph sent, which the
  * masker (rightly, for a subgraph) would not trust. The subgraph has already masked it, so here its
  * public code stands and its extensions (e.g. which input field was wrong) reach the client; only
- * `serviceName`, which names our internals, is dropped. Anything not public is still masked and logged.
+ * `serviceName`, which names our internals, is dropped. Anything not public is still masked, and logged
+ * with the subgraph's message and extensions and the request's trace_id (formatting runs inside the
+ * request's span), which is also the trace id of the subgraph's own log line about it.
  */
 export function createRouterErrorFormatter(logger: Logger) {
   const mask = createErrorMasker(logger);

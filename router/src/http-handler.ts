@@ -5,6 +5,7 @@ import type { Logger } from '@supergraph/logging';
 import {
   executeGraphQL,
   header,
+  inRequestSpan,
   instrumentedListener,
   parseJsonOrRefuse,
   readBodyOrRefuse,
@@ -36,7 +37,9 @@ export function createRouterHandler(options: RouterHandlerOptions) {
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (await serveOperationalRoute(path, res, options)) return;
     if (!GRAPHQL_PATHS.has(path)) return sendJson(res, 404, { error: 'not found' });
-    return handleGraphQL(req, res);
+    // The trace starts here (or continues the client's traceparent): every subgraph call, masked
+    // error and log line of the request belongs to it.
+    return inRequestSpan('router', req, res, () => handleGraphQL(req, res));
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {

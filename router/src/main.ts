@@ -1,9 +1,6 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { startRouter } from './app.ts';
-import { loadEnv } from './env.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('router', async () => {
-  const router = await startRouter(loadEnv());
-  stopOnSignals(router.logger, router.stop);
+await runInstrumentedMain('router', async () => {
+  const [{ startRouter }, { loadEnv }] = await Promise.all([import('./app.ts'), import('./env.ts')]);
+  return startRouter(loadEnv());
 });

@@ -13,7 +13,8 @@ type SubgraphResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>
 export class SubgraphDataSource extends RemoteGraphQLDataSource<Partial<RequestContext>> {
   /**
    * Starts every subgraph request from empty headers: no client header reaches a subgraph (an
-   * `x-supergraph-user-id` a client sent included). The fetcher signs what is set here.
+   * `x-supergraph-user-id` a client sent included). The fetcher signs what is set here and adds the
+   * `traceparent` of its own span, never the client's.
    */
   override willSendRequest({
     request,

@@ -3,9 +3,12 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { IDENTITY_HEADERS, signInternalRequest, type Identity, type Role } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logging';
 import { createBreaker, type BreakerOptions, type BreakerState } from '@supergraph/resilience';
+import { injectTraceContext, SERVICE_ATTRIBUTE, SpanKind, withSpan } from '@supergraph/telemetry';
 import type { SubgraphMetrics } from './subgraph-metrics.ts';
 
 export type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+const TRACER = '@supergraph/router';
 
 const ROLES: readonly string[] = ['CUSTOMER', 'ADMIN'] satisfies Role[];
 export const SUBGRAPH_UNAVAILABLE_MESSAGE = 'A service this request needs is unavailable; try again shortly.';
@@ -46,7 +49,8 @@ interface Call {
  * counted as a failure when it times out, cannot connect or gets a 5xx, and refused at once while the
  * breaker is open. Any of these becomes SERVICE_UNAVAILABLE on the subgraph's part of the response, so
  * the rest of the query still answers. Node's fetch keeps connections to each subgraph alive and reuses
- * them, so a call does not pay a TCP handshake.
+ * them, so a call does not pay a TCP handshake. Each call is a client span whose `traceparent` goes
+ * with the request, so the subgraph's work joins the router's trace.
  */
 export function createSubgraphFetcher(options: {
   name: string;
@@ -89,20 +93,34 @@ export function createSubgraphFetcher(options: {
       headers,
       signInternalRequest(secret, { identity: identityOf(headers), search: new URL(url).search, body }),
     );
-    const wasOpen = breaker.state() === 'open';
-    const end = metrics.startFetch(name);
-    try {
-      const response = await breaker.call({ url, method: init.method ?? 'POST', headers, body });
-      end(response.ok ? 'ok' : 'http_error');
-      return response;
-    } catch (error) {
-      end(wasOpen && breaker.state() === 'open' ? 'rejected' : 'failed');
-      logger.warn(
-        { subgraph: name, url, requestId: headers['x-request-id'], breaker: breaker.state() },
-        `subgraph ${name} call failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      throw new GraphQLError(SUBGRAPH_UNAVAILABLE_MESSAGE, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
-    }
+    const method = init.method ?? 'POST';
+    const attributes = {
+      [SERVICE_ATTRIBUTE]: 'router',
+      'supergraph.subgraph': name,
+      'http.request.method': method,
+      'url.full': url,
+    };
+    return withSpan(TRACER, `subgraph ${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      injectTraceContext(headers);
+      const wasOpen = breaker.state() === 'open';
+      const end = metrics.startFetch(name);
+      try {
+        const response = await breaker.call({ url, method, headers, body });
+        span.setAttribute('http.response.status_code', response.status);
+        end(response.ok ? 'ok' : 'http_error');
+        return response;
+      } catch (error) {
+        end(wasOpen && breaker.state() === 'open' ? 'rejected' : 'failed');
+        // The cause stays on the router's span and in its log; the client only learns the code.
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setAttribute('supergraph.breaker.state', breaker.state());
+        logger.warn(
+          { subgraph: name, url, requestId: headers['x-request-id'], breaker: breaker.state() },
+          `subgraph ${name} call failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        throw new GraphQLError(SUBGRAPH_UNAVAILABLE_MESSAGE, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      }
+    });
   };
   return { fetch: fetcher, state: breaker.state, shutdown: breaker.shutdown };
 }

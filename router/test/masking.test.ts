@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { createLogger } from '@supergraph/logging';
+import { startTelemetry, type Telemetry } from '@supergraph/telemetry/sdk';
 import { startRouter, type Router } from '../src/app.ts';
 import { post, routerTestEnv } from './support/router-env.ts';
 import { composeSupergraph, createSupergraphFile, type SupergraphFile } from './support/supergraph.ts';
@@ -22,8 +26,16 @@ let leaky: Server;
 let supergraph: SupergraphFile;
 let router: Router;
 let graphql: string;
+let telemetry: Telemetry;
+/** The router's log, one parsed line each, as an operator's log shipper receives it. */
+const logLines: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
+  telemetry = await startTelemetry({
+    serviceName: 'router',
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
+    instrument: false,
+  });
   leaky = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -73,6 +85,15 @@ beforeAll(async () => {
       SUPERGRAPH_PATH: supergraph.path,
       JWKS_URL: 'http://127.0.0.1:9/jwks.json',
     }),
+    {
+      logger: createLogger({
+        name: 'router',
+        level: 'info',
+        destination: {
+          write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>),
+        },
+      }),
+    },
   );
   graphql = `${router.url}graphql`;
 });
@@ -82,6 +103,7 @@ afterAll(async () => {
   leaky?.closeAllConnections();
   await new Promise((resolve) => leaky?.close(resolve));
   supergraph?.remove();
+  await telemetry?.shutdown();
 });
 
 function expectNoLeak(result: unknown) {
@@ -109,5 +131,25 @@ describe('errors from a subgraph, through the router in production', () => {
       },
     ]);
     expectNoLeak(result);
+  });
+
+  it("logs a masked error with the original error and the trace id of the caller's request", async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+    const result = await post(graphql, '{ database }', { 'content-type': 'application/json', traceparent });
+    expect(result.errors?.[0]?.message).toBe('Internal server error');
+
+    const masked = logLines.filter((line) => line.msg === 'unexpected error while executing an operation');
+    expect(masked.filter((line) => line.trace_id === traceId)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        trace_id: traceId,
+        span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+        path: ['database'],
+        err: expect.objectContaining({
+          message: expect.stringContaining('relation "secret_table" does not exist'),
+        }),
+      }),
+    ]);
   });
 });

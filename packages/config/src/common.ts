@@ -2,6 +2,29 @@ import { z } from 'zod';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+/** An unset variable and one set to nothing (`OTEL_EXPORTER_OTLP_ENDPOINT=` in a compose file) mean the same. */
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+/**
+ * OpenTelemetry's standard variables, read before anything else loads (@supergraph/telemetry's
+ * `telemetryOptionsFromEnv`) and validated again with the rest of a process's environment.
+ */
+const telemetryEnv = {
+  // The OTLP/HTTP collector's base URL; spans go to its /v1/traces. Unset: no spans are exported.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+    emptyAsUnset,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be the http(s) base URL of an OTLP/HTTP collector, e.g. http://jaeger:4318',
+      })
+      .optional(),
+  ),
+  // Overrides the process's own name (router, orders, orders-worker, ...) as the spans' service.name.
+  OTEL_SERVICE_NAME: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
+};
+export const telemetryEnvSchema = z.object(telemetryEnv);
+
 /** Variables every process reads: how it runs and how it talks to its peers. */
 export const baseEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -13,6 +36,7 @@ export const baseEnv = {
   INTERNAL_SECRET: z
     .string({ error: 'set the secret the router and subgraphs share (32 characters or more)' })
     .min(32, 'must be at least 32 characters'),
+  ...telemetryEnv,
 };
 
 /** Variables of a subgraph: the base ones plus its port and its own Postgres schema. */

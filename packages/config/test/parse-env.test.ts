@@ -39,4 +39,24 @@ describe('parseEnv', () => {
     }
     expect(problems).toContain('INTERNAL_SECRET is required');
   });
+
+  it('takes the OTLP endpoint as an http(s) URL, and an empty one as none (tracing off)', () => {
+    const required = {
+      DATABASE_URL: 'postgres://things:things@127.0.0.1:5432/supergraph',
+      INTERNAL_SECRET: 'x'.repeat(32),
+    };
+    expect(
+      parseEnv(schema, { ...required, OTEL_EXPORTER_OTLP_ENDPOINT: '' }).OTEL_EXPORTER_OTLP_ENDPOINT,
+    ).toBeUndefined();
+    expect(
+      parseEnv(schema, {
+        ...required,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+        OTEL_SERVICE_NAME: 'things',
+      }),
+    ).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_SERVICE_NAME: 'things' });
+    expect(() => parseEnv(schema, { ...required, OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' })).toThrow(
+      'OTEL_EXPORTER_OTLP_ENDPOINT: must be the http(s) base URL of an OTLP/HTTP collector, e.g. http://jaeger:4318',
+    );
+  });
 });

@@ -2,10 +2,11 @@ import { Worker, type Job } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Database } from '@supergraph/db';
 import type { Logger } from '@supergraph/logging';
+import { contextFromTraceparent, SERVICE_ATTRIBUTE, SpanKind, withSpan } from '@supergraph/telemetry';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { parseEnvelope, type EventEnvelope, type EventType } from './contracts.ts';
 import { workerConnection } from './queues.ts';
-import { eventsFor, queueName, type Consumer } from './routing.ts';
+import { eventsFor, queueName, workerName, type Consumer } from './routing.ts';
 
 /**
  * What a domain does with each event routed to it. The EntityManager is in the transaction that also
@@ -38,7 +39,9 @@ export interface EventConsumer {
  * into processed_event in the same transaction as the handler's effect, so a redelivery (a retry, a
  * relay publishing twice, a replay under a new job id) finds it there and does nothing. A failure rolls
  * the transaction back and BullMQ retries with exponential backoff; the last failed attempt writes a
- * dead letter that an operator can list and replay.
+ * dead letter that an operator can list and replay. Each attempt is a consumer span, a child of the
+ * relay's publish span whose `traceparent` the job carries: what the handler logs and the events it
+ * records belong to the trace of the request that started it all.
  */
 export function startEventConsumer(options: ConsumerOptions): EventConsumer {
   const { consumer, orm, logger } = options;
@@ -60,6 +63,7 @@ export function startEventConsumer(options: ConsumerOptions): EventConsumer {
     registers,
   });
   const queue = queueName(consumer);
+  const service = workerName(consumer);
   const schema = `"${orm.config.get('schema') ?? 'public'}"`;
 
   async function handle(job: Job): Promise<'handled' | 'duplicate'> {
@@ -93,41 +97,62 @@ export function startEventConsumer(options: ConsumerOptions): EventConsumer {
     deadLetters.inc({ queue, type });
   }
 
-  const worker = new Worker(
-    queue,
-    async (job) => {
-      const stop = duration.startTimer({ queue, type: job.name });
-      try {
-        const outcome = await handle(job);
-        stop({ outcome });
-        return outcome;
-      } catch (error) {
-        stop({ outcome: 'failed' });
-        const attempts = job.opts.attempts ?? 1;
-        const last = job.attemptsMade + 1 >= attempts;
-        logger.warn(
-          { err: error, jobId: job.id, type: job.name, attempt: job.attemptsMade + 1, attempts },
-          'event handler failed',
+  /** The job's attempt as a span continuing the trace the job carries (read before any validation). */
+  function inJobSpan<T>(job: Job, work: () => Promise<T>): Promise<T> {
+    const data = (job.data ?? {}) as { id?: unknown; traceparent?: unknown };
+    const attributes = {
+      [SERVICE_ATTRIBUTE]: service,
+      'messaging.system': 'bullmq',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': queue,
+      'messaging.message.id': typeof data.id === 'string' ? data.id : String(job.id),
+      'supergraph.event.type': job.name,
+      'supergraph.job.attempt': job.attemptsMade + 1,
+    };
+    const parent = contextFromTraceparent(
+      typeof data.traceparent === 'string' ? data.traceparent : undefined,
+    );
+    return withSpan(
+      '@supergraph/events',
+      `process ${job.name}`,
+      { kind: SpanKind.CONSUMER, attributes, parent },
+      work,
+    );
+  }
+
+  async function runJob(job: Job): Promise<'handled' | 'duplicate'> {
+    const stop = duration.startTimer({ queue, type: job.name });
+    try {
+      const outcome = await handle(job);
+      stop({ outcome });
+      return outcome;
+    } catch (error) {
+      stop({ outcome: 'failed' });
+      const attempts = job.opts.attempts ?? 1;
+      const last = job.attemptsMade + 1 >= attempts;
+      logger.warn(
+        { err: error, jobId: job.id, type: job.name, attempt: job.attemptsMade + 1, attempts },
+        'event handler failed',
+      );
+      if (last) {
+        await recordDeadLetter(job, error).catch((deadLetterError: unknown) =>
+          logger.error({ err: deadLetterError, jobId: job.id }, 'could not record a dead letter'),
         );
-        if (last) {
-          await recordDeadLetter(job, error).catch((deadLetterError: unknown) =>
-            logger.error({ err: deadLetterError, jobId: job.id }, 'could not record a dead letter'),
-          );
-        }
-        throw error;
       }
-    },
-    {
-      connection: workerConnection(options.redisUrl),
-      prefix: options.queuePrefix,
-      concurrency: options.concurrency ?? 4,
-      lockDuration: options.lockDurationMs ?? 30_000,
-      // A job whose worker died is retried once its lock expires; twice stalled counts as failed.
-      stalledInterval: Math.max(1_000, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
-      maxStalledCount: 2,
-      autorun: true,
-    },
-  );
+      throw error;
+    }
+  }
+
+  const worker = new Worker(queue, (job) => inJobSpan(job, () => runJob(job)), {
+    connection: workerConnection(options.redisUrl),
+    prefix: options.queuePrefix,
+    concurrency: options.concurrency ?? 4,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    // A job whose worker died is retried once its lock expires; twice stalled counts as failed.
+    stalledInterval: Math.max(1_000, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
+    maxStalledCount: 2,
+    autorun: true,
+  });
   worker.on('error', (error) => logger.warn({ err: error }, `${queue} worker error`));
 
   return {

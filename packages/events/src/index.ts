@@ -8,7 +8,7 @@ export {
   type EventEnvelope,
   type EventType,
 } from './contracts.ts';
-export { CONSUMERS, EVENT_ROUTES, eventsFor, queueName, type Consumer } from './routing.ts';
+export { CONSUMERS, EVENT_ROUTES, eventsFor, queueName, workerName, type Consumer } from './routing.ts';
 export {
   consumerEntities,
   DeadLetter,

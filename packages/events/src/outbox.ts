@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { activeTraceparent } from '@supergraph/telemetry';
 import {
   validateEventData,
   EVENT_CONTRACTS,
@@ -15,7 +16,9 @@ export const OUTBOX_CHANNEL = 'supergraph_outbox';
  * Records an event in the caller's outbox, on the caller's EntityManager: call it inside the
  * transaction that makes the change, and the event commits (or rolls back) with it. The data is
  * checked against the event's contract first. A NOTIFY, delivered by Postgres only at commit, wakes the
- * relay at once.
+ * relay at once. The envelope carries the trace of whatever records it (the request's span, or the
+ * span of the job whose handler records a follow-up) unless `traceparent` names another, so the
+ * consumers' work joins that trace.
  */
 export async function recordEvent<T extends EventType>(
   em: EntityManager,
@@ -23,12 +26,13 @@ export async function recordEvent<T extends EventType>(
   data: EventData<T>,
   options: { traceparent?: string } = {},
 ): Promise<EventEnvelope<T>> {
+  const traceparent = options.traceparent ?? activeTraceparent();
   const envelope: EventEnvelope<T> = {
     id: crypto.randomUUID(),
     type,
     version: EVENT_CONTRACTS[type].version,
     occurredAt: new Date().toISOString(),
-    ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+    ...(traceparent ? { traceparent } : {}),
     data: validateEventData(type, data),
   };
   em.create(OutboxEvent, {

@@ -2,13 +2,22 @@ import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Database } from '@supergraph/db';
 import type { Logger } from '@supergraph/logging';
+import {
+  activeTraceparent,
+  contextFromTraceparent,
+  SERVICE_ATTRIBUTE,
+  SpanKind,
+  withSpan,
+} from '@supergraph/telemetry';
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { OUTBOX_CHANNEL } from './outbox.ts';
 import { closeQueues, openConsumerQueues, type ConsumerQueues } from './queues.ts';
-import { EVENT_ROUTES } from './routing.ts';
+import { EVENT_ROUTES, queueName } from './routing.ts';
 import type { EventType } from './contracts.ts';
 
 export interface RelayOptions {
+  /** The process running the relay (the subgraph's API), as its spans name it. */
+  service: string;
   orm: Database;
   /** Postgres URL of the schema's role, for the LISTEN connection. */
   databaseUrl: string;
@@ -39,6 +48,7 @@ interface PendingRow {
 }
 
 const ADD_TIMEOUT_MS = 3_000;
+const TRACER = '@supergraph/events';
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -60,7 +70,8 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
  * transaction rolls back and the rows wait for the next round: nothing is lost, and a row published
  * twice (a crash between the add and the commit) is the same job id, which BullMQ ignores, or at worst a
  * duplicate the consumer's processed-event record absorbs. A NOTIFY from the writing transaction wakes
- * the relay at commit; a short poll covers missed notifications.
+ * the relay at commit; a short poll covers missed notifications. Publishing an event is a producer span
+ * in the trace the event carries, and the jobs carry that span's `traceparent` to the consumers.
  */
 export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const { orm, schema, logger } = options;
@@ -101,17 +112,25 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     },
   });
 
-  async function publishBatch(em: EntityManager): Promise<number> {
-    const rows = await em.execute<PendingRow[]>(
-      `select id, type, envelope, created_at from ${table} where published_at is null
-       order by created_at limit ? for update skip locked`,
-      [batchSize],
-    );
-    if (rows.length === 0) return 0;
-    for (const row of rows) {
-      for (const consumer of EVENT_ROUTES[row.type] ?? []) {
+  /** One job per consuming domain, in a span continuing the trace the event was recorded in. */
+  function publish(row: PendingRow): Promise<void> {
+    const consumers = EVENT_ROUTES[row.type] ?? [];
+    const recorded = typeof row.envelope.traceparent === 'string' ? row.envelope.traceparent : undefined;
+    const attributes = {
+      [SERVICE_ATTRIBUTE]: options.service,
+      'messaging.system': 'bullmq',
+      'messaging.operation.type': 'send',
+      'messaging.message.id': row.id,
+      'supergraph.event.type': row.type,
+      'supergraph.queues': consumers.map(queueName),
+    };
+    const span = { kind: SpanKind.PRODUCER, attributes, parent: contextFromTraceparent(recorded) };
+    return withSpan(TRACER, `publish ${row.type}`, span, async () => {
+      const traceparent = activeTraceparent() ?? recorded;
+      const job = { ...row.envelope, ...(traceparent ? { traceparent } : {}) };
+      for (const consumer of consumers) {
         await withTimeout(
-          queues[consumer].add(row.type, row.envelope, {
+          queues[consumer].add(row.type, job, {
             jobId: row.id,
             attempts: options.attempts,
             backoff: { type: 'exponential', delay: options.backoffMs },
@@ -121,6 +140,18 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
           `enqueueing ${row.type} ${row.id} for ${consumer}`,
         );
       }
+    });
+  }
+
+  async function publishBatch(em: EntityManager): Promise<number> {
+    const rows = await em.execute<PendingRow[]>(
+      `select id, type, envelope, created_at from ${table} where published_at is null
+       order by created_at limit ? for update skip locked`,
+      [batchSize],
+    );
+    if (rows.length === 0) return 0;
+    for (const row of rows) {
+      await publish(row);
       delay.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
     }
     // MikroORM expands an array parameter into a list: `in (?)` becomes `in ('a', 'b')`.
@@ -216,8 +247,12 @@ export interface RelayEnv {
 
 /** `startDatabaseSubgraph`'s `background` for a subgraph that emits events: its outbox relay. */
 export function outboxRelayFor(env: RelayEnv) {
-  return (orm: Database, tools: { logger: Logger; metrics: { registry: Registry } }): OutboxRelay =>
+  return (
+    orm: Database,
+    tools: { name: string; logger: Logger; metrics: { registry: Registry } },
+  ): OutboxRelay =>
     startOutboxRelay({
+      service: tools.name,
       orm,
       databaseUrl: env.DATABASE_URL,
       schema: env.DATABASE_SCHEMA,

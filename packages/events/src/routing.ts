@@ -21,6 +21,11 @@ export function queueName(consumer: Consumer): string {
   return `events-${consumer}`;
 }
 
+/** A domain's worker process, as its logs, metrics and spans name it. */
+export function workerName(consumer: Consumer): string {
+  return `${consumer}-worker`;
+}
+
 /** The event types a domain's worker must handle: exactly those routed to it. */
 export function eventsFor(consumer: Consumer): EventType[] {
   return (Object.keys(EVENT_ROUTES) as EventType[]).filter((type) => EVENT_ROUTES[type].includes(consumer));

@@ -15,7 +15,7 @@ import {
 import { startEventConsumer, type EventConsumer, type EventHandlers } from './consumer.ts';
 import type { EventEnv } from './env.ts';
 import { producerConnection } from './queues.ts';
-import { queueName, type Consumer } from './routing.ts';
+import { queueName, workerName, type Consumer } from './routing.ts';
 
 export interface WorkerEnv extends EventEnv {
   HOST: string;
@@ -54,7 +54,7 @@ export interface EventWorker {
  */
 export async function startEventWorker(options: EventWorkerOptions): Promise<EventWorker> {
   const { env, consumer } = options;
-  const name = `${consumer}-worker`;
+  const name = workerName(consumer);
   const logger = options.logger ?? createLogger({ name, level: env.LOG_LEVEL });
   const redis = await connectRedis(env.REDIS_URL);
   let orm: Database;

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createLogger } from '@supergraph/logging';
+import { withSpan } from '@supergraph/telemetry';
+import { startTelemetry, type Telemetry } from '@supergraph/telemetry/sdk';
 import { Registry } from 'prom-client';
 import { startEventConsumer, type EventConsumer } from '../src/consumer.ts';
 import type { EventEnvelope } from '../src/contracts.ts';
@@ -20,11 +23,19 @@ let consumer: EventConsumer;
 let prefix: string;
 const registry = new Registry();
 let failFor = new Set<string>();
+const spans = new InMemorySpanExporter();
+let telemetry: Telemetry;
 
 beforeAll(async () => {
+  telemetry = await startTelemetry({
+    serviceName: 'events-test',
+    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
+    instrument: false,
+  });
   fixture = await eventsFixture();
   prefix = fixture.schema.name;
   relay = startOutboxRelay({
+    service: 'events-test',
     orm: fixture.orm,
     databaseUrl: fixture.schema.clientUrl,
     schema: fixture.schema.name,
@@ -50,6 +61,14 @@ beforeAll(async () => {
           event.data.email,
         ]);
         if (failFor.has(event.data.email)) throw new Error(`cannot welcome ${event.data.email}`);
+        // A follow-up event, as a domain's handler records one in the saga.
+        if (event.data.email === 'traced@example.com') {
+          await recordEvent(em as EntityManager, 'OrderConfirmed', {
+            orderId: '00000000-0000-4000-8000-0000000000c1',
+            userId: USER,
+            total: { amount: 1200, currency: 'EUR' },
+          });
+        }
       },
       OrderConfirmed: async () => {},
       OrderCancelled: async () => {},
@@ -64,6 +83,7 @@ afterAll(async () => {
   await queue.obliterate({ force: true }).catch(() => {});
   await queue.close();
   await fixture?.close();
+  await telemetry?.shutdown();
 });
 
 async function register(email: string, options: { commit: boolean } = { commit: true }) {
@@ -159,5 +179,34 @@ describe('outbox, relay and consumer', () => {
     const text = await registry.metrics();
     expect(text).toMatch(/outbox_backlog 0/);
     expect(text).toMatch(/outbox_publish_delay_seconds_count [1-9]/);
+  });
+
+  it('carries the trace of what recorded an event through the relay and the consumer into the follow-up events', async () => {
+    const traceId = await withSpan('test', 'register', {}, async (span) => {
+      await register('traced@example.com');
+      return span.spanContext().traceId;
+    });
+    const chain = ['register', 'publish UserRegistered', 'process UserRegistered', 'publish OrderConfirmed'];
+    const trace = await eventually(async () => {
+      const found = spans.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+      const named = new Map(found.map((span) => [span.name, span]));
+      return [...chain, 'process OrderConfirmed'].every((name) => named.has(name)) ? named : undefined;
+    });
+    const parentName = (span: ReadableSpan | undefined) =>
+      [...trace.values()].find((other) => other.spanContext().spanId === span?.parentSpanContext?.spanId)
+        ?.name;
+    expect(chain.slice(1).map((name) => [name, parentName(trace.get(name))])).toEqual([
+      ['publish UserRegistered', 'register'],
+      ['process UserRegistered', 'publish UserRegistered'],
+      ['publish OrderConfirmed', 'process UserRegistered'],
+    ]);
+    expect(parentName(trace.get('process OrderConfirmed'))).toBe('publish OrderConfirmed');
+    expect(trace.get('process UserRegistered')?.attributes).toMatchObject({
+      'supergraph.service': 'notifications-worker',
+      'messaging.destination.name': 'events-notifications',
+    });
+    expect(trace.get('publish UserRegistered')?.attributes).toMatchObject({
+      'supergraph.service': 'events-test',
+    });
   });
 });

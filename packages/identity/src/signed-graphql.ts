@@ -1,3 +1,4 @@
+import { injectTraceContext, SpanKind, withSpan } from '@supergraph/telemetry';
 import { signInternalRequest, type Identity } from './internal-signature.ts';
 
 export interface GraphQLResult<TData = Record<string, unknown>> {
@@ -16,23 +17,26 @@ export interface SignedGraphQLRequest {
 
 /**
  * POSTs a GraphQL operation straight to a subgraph the way the router does, the identity signed with the
- * internal secret. For service-to-service calls (orders pricing an order at products) and tests.
+ * internal secret. For service-to-service calls (orders pricing an order at products) and tests. The
+ * call is a client span of the caller's trace, and its `traceparent` goes along, so the callee's work
+ * joins that trace.
  */
-export async function postSignedGraphQL<TData = Record<string, unknown>>(
+export function postSignedGraphQL<TData = Record<string, unknown>>(
   url: string,
   secret: string,
   request: SignedGraphQLRequest,
 ): Promise<GraphQLResult<TData>> {
   const body = JSON.stringify({ query: request.query, variables: request.variables ?? {} });
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
+  const attributes = { 'http.request.method': 'POST', 'url.full': url };
+  const name = `POST ${new URL(url).pathname}`;
+  return withSpan('@supergraph/identity', name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    const headers = injectTraceContext({
       'content-type': 'application/json',
       ...signInternalRequest(secret, { identity: request.as ?? null, body }),
-    },
-    body,
-    signal: request.signal,
+    });
+    const response = await fetch(url, { method: 'POST', headers, body, signal: request.signal });
+    span.setAttribute('http.response.status_code', response.status);
+    const json = (await response.json()) as Omit<GraphQLResult<TData>, 'status'>;
+    return { status: response.status, ...json };
   });
-  const json = (await response.json()) as Omit<GraphQLResult<TData>, 'status'>;
-  return { status: response.status, ...json };
 }

@@ -1,10 +1,12 @@
 import { pino, type Logger } from 'pino';
+import { currentTraceIds } from '@supergraph/telemetry';
 
 export type { Logger } from 'pino';
 
 /**
  * JSON logs, one object a line, for a log shipper to parse. Secrets that may travel in headers never
- * reach the log.
+ * reach the log. A line written inside a trace (a request, an event job) carries its `trace_id` and
+ * `span_id`, which lead from the line to the trace and from a trace to every line it wrote.
  */
 export function createLogger(options: {
   name: string;
@@ -18,6 +20,7 @@ export function createLogger(options: {
       base: { service: options.name },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: currentTraceIds,
       redact: {
         paths: [
           'req.headers.authorization',

@@ -42,7 +42,10 @@ export interface DatabaseSubgraphOptions<TContext extends RequestContext> {
    * Work the process runs beside serving GraphQL on the same ORM (the outbox relay), started once the
    * schema is migrated and stopped after HTTP has drained, before the ORM closes.
    */
-  background?: (orm: Database, tools: { logger: Logger; metrics: Metrics }) => { stop: () => Promise<void> };
+  background?: (
+    orm: Database,
+    tools: { name: string; logger: Logger; metrics: Metrics },
+  ) => { stop: () => Promise<void> };
 }
 
 /**
@@ -73,7 +76,7 @@ export async function startDatabaseSubgraph<TContext extends RequestContext>(
       logger.info({ inserted }, `${name} seed data loaded`);
     }
     const metrics = createMetrics(name);
-    background = options.background?.(orm, { logger, metrics });
+    background = options.background?.(orm, { name, logger, metrics });
     return await startSubgraphServer({
       metrics,
       name,

@@ -27,6 +27,8 @@ export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
  * Apollo's formatError: a DomainError keeps its message and code; an error Apollo raised about the
  * request keeps its code; anything else (a bug, a SQL error, a library's message) leaves as a generic
  * INTERNAL_SERVER_ERROR and is logged here in full, so the client learns nothing about our internals.
+ * Apollo formats inside the request's span, so the log line carries the request's trace_id: an
+ * operator goes from the line to the whole trace, and from a failed trace to this line.
  */
 export function createErrorMasker(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {

@@ -21,6 +21,7 @@ export {
   sendJson,
 } from './http-io.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
+export { inRequestSpan, operationSpanPlugin } from './request-span.ts';
 export { DateTimeScalar } from './date-time-scalar.ts';
 export {
   startDatabaseSubgraph,

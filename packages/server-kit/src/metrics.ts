@@ -1,10 +1,28 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { responseErrorCodes } from './response-errors.ts';
 
 export interface Metrics {
   registry: Registry;
   httpRequests: Histogram<'route' | 'method' | 'status'>;
   plugin: ApolloServerPlugin;
+}
+
+/**
+ * Operation names are chosen by clients. Past this many distinct ones a process labels the rest
+ * `(other)`, so a client inventing names cannot grow /metrics without bound.
+ */
+const MAX_OPERATION_NAMES = 200;
+
+function operationLabels(): (name: string | null | undefined) => string {
+  const seen = new Set<string>();
+  return (name) => {
+    if (!name) return '(anonymous)';
+    if (seen.has(name)) return name;
+    if (seen.size >= MAX_OPERATION_NAMES) return '(other)';
+    seen.add(name);
+    return name;
+  };
 }
 
 /**
@@ -32,25 +50,25 @@ export function createMetrics(service: string): Metrics {
   });
   const errors = new Counter({
     name: 'graphql_errors_total',
-    help: 'GraphQL errors by code',
-    labelNames: ['code'] as const,
+    help: 'GraphQL errors by operation name and code',
+    labelNames: ['operation', 'code'] as const,
     registers: [registry],
   });
+  const operationLabel = operationLabels();
 
   const plugin: ApolloServerPlugin = {
     async requestDidStart() {
       const stop = operations.startTimer();
       return {
-        async willSendResponse({ operation, operationName, errors: requestErrors }) {
+        async willSendResponse({ operation, operationName, request, response, errors: requestErrors }) {
+          // Before the operation resolves (a parse or validation error) only the name the client sent is known.
+          const name = operationLabel(operationName ?? request.operationName);
           stop({
-            operation: operationName ?? '(anonymous)',
+            operation: name,
             type: operation?.operation ?? 'unknown',
             outcome: requestErrors?.length ? 'error' : 'success',
           });
-        },
-        async didEncounterErrors({ errors: requestErrors }) {
-          for (const error of requestErrors)
-            errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          for (const code of responseErrorCodes(response)) errors.inc({ operation: name, code });
         },
       };
     },

@@ -22,6 +22,7 @@ import {
 import { createMetrics, type Metrics } from './metrics.ts';
 import { serveOperationalRoute } from './operational-routes.ts';
 import type { ReadinessCheck } from './readiness.ts';
+import { inRequestSpan, operationSpanPlugin } from './request-span.ts';
 
 /** What every resolver gets, whatever the subgraph adds to it. */
 export interface RequestContext {
@@ -70,7 +71,8 @@ const GRAPHQL_PATHS = new Set(['/graphql', '/']);
 /**
  * A federation subgraph on Node's HTTP server: buildSubgraphSchema inside Apollo Server 5, with
  * /health, /ready, /metrics, the router's signature required on every GraphQL request (`_entities` and
- * `_service` included), errors masked to the codes of DESIGN section 4, and a graceful stop.
+ * `_service` included), each request in a span continuing the router's trace, errors masked to the
+ * codes of DESIGN section 4, and a graceful stop.
  */
 export async function startSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
@@ -102,6 +104,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       metrics.plugin,
+      operationSpanPlugin,
     ],
   });
   await apollo.start();
@@ -112,7 +115,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
     const route = options.routes?.[path];
     if (route && req.method === 'GET') return route(req, res);
     if (!GRAPHQL_PATHS.has(path)) return sendJson(res, 404, { error: 'not found' });
-    return handleGraphQL(req, res);
+    return inRequestSpan(options.name, req, res, () => handleGraphQL(req, res));
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,9 +1,9 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { startInventorySubgraph } from './app.ts';
-import { loadEnv } from './env.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('inventory', async () => {
-  const server = await startInventorySubgraph(loadEnv());
-  stopOnSignals(server.logger, server.stop);
+await runInstrumentedMain('inventory', async () => {
+  const [{ startInventorySubgraph }, { loadEnv }] = await Promise.all([
+    import('./app.ts'),
+    import('./env.ts'),
+  ]);
+  return startInventorySubgraph(loadEnv());
 });

@@ -1,9 +1,9 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { loadEnv } from './env.ts';
-import { startInventoryWorker } from './worker.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('inventory-worker', async () => {
-  const worker = await startInventoryWorker(loadEnv());
-  stopOnSignals(worker.logger, worker.stop);
+await runInstrumentedMain('inventory-worker', async () => {
+  const [{ startInventoryWorker }, { loadEnv }] = await Promise.all([
+    import('./worker.ts'),
+    import('./env.ts'),
+  ]);
+  return startInventoryWorker(loadEnv());
 });

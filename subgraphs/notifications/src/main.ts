@@ -1,9 +1,9 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { startNotificationsSubgraph } from './app.ts';
-import { loadEnv } from './env.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('notifications', async () => {
-  const server = await startNotificationsSubgraph(loadEnv());
-  stopOnSignals(server.logger, server.stop);
+await runInstrumentedMain('notifications', async () => {
+  const [{ startNotificationsSubgraph }, { loadEnv }] = await Promise.all([
+    import('./app.ts'),
+    import('./env.ts'),
+  ]);
+  return startNotificationsSubgraph(loadEnv());
 });

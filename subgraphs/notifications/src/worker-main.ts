@@ -1,9 +1,9 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { loadEnv } from './env.ts';
-import { startNotificationsWorker } from './worker.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('notifications-worker', async () => {
-  const worker = await startNotificationsWorker(loadEnv());
-  stopOnSignals(worker.logger, worker.stop);
+await runInstrumentedMain('notifications-worker', async () => {
+  const [{ startNotificationsWorker }, { loadEnv }] = await Promise.all([
+    import('./worker.ts'),
+    import('./env.ts'),
+  ]);
+  return startNotificationsWorker(loadEnv());
 });

@@ -1,9 +1,6 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { startOrdersSubgraph } from './app.ts';
-import { loadEnv } from './env.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('orders', async () => {
-  const server = await startOrdersSubgraph(loadEnv());
-  stopOnSignals(server.logger, server.stop);
+await runInstrumentedMain('orders', async () => {
+  const [{ startOrdersSubgraph }, { loadEnv }] = await Promise.all([import('./app.ts'), import('./env.ts')]);
+  return startOrdersSubgraph(loadEnv());
 });

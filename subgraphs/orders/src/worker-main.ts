@@ -1,9 +1,6 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { loadEnv } from './env.ts';
-import { startOrdersWorker } from './worker.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('orders-worker', async () => {
-  const worker = await startOrdersWorker(loadEnv());
-  stopOnSignals(worker.logger, worker.stop);
+await runInstrumentedMain('orders-worker', async () => {
+  const [{ startOrdersWorker }, { loadEnv }] = await Promise.all([import('./worker.ts'), import('./env.ts')]);
+  return startOrdersWorker(loadEnv());
 });

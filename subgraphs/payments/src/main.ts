@@ -1,9 +1,9 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { startPaymentsSubgraph } from './app.ts';
-import { loadEnv } from './env.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('payments', async () => {
-  const server = await startPaymentsSubgraph(loadEnv());
-  stopOnSignals(server.logger, server.stop);
+await runInstrumentedMain('payments', async () => {
+  const [{ startPaymentsSubgraph }, { loadEnv }] = await Promise.all([
+    import('./app.ts'),
+    import('./env.ts'),
+  ]);
+  return startPaymentsSubgraph(loadEnv());
 });

@@ -1,9 +1,9 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { loadEnv } from './env.ts';
-import { startPaymentsWorker } from './worker.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('payments-worker', async () => {
-  const worker = await startPaymentsWorker(loadEnv());
-  stopOnSignals(worker.logger, worker.stop);
+await runInstrumentedMain('payments-worker', async () => {
+  const [{ startPaymentsWorker }, { loadEnv }] = await Promise.all([
+    import('./worker.ts'),
+    import('./env.ts'),
+  ]);
+  return startPaymentsWorker(loadEnv());
 });

@@ -1,9 +1,9 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { startProductsSubgraph } from './app.ts';
-import { loadEnv } from './env.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('products', async () => {
-  const server = await startProductsSubgraph(loadEnv());
-  stopOnSignals(server.logger, server.stop);
+await runInstrumentedMain('products', async () => {
+  const [{ startProductsSubgraph }, { loadEnv }] = await Promise.all([
+    import('./app.ts'),
+    import('./env.ts'),
+  ]);
+  return startProductsSubgraph(loadEnv());
 });

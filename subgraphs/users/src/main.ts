@@ -1,9 +1,6 @@
-import { runMain } from '@supergraph/config';
-import { stopOnSignals } from '@supergraph/server-kit';
-import { startUsersSubgraph } from './app.ts';
-import { loadEnv } from './env.ts';
+import { runInstrumentedMain } from '@supergraph/server-kit/main';
 
-await runMain('users', async () => {
-  const server = await startUsersSubgraph(loadEnv());
-  stopOnSignals(server.logger, server.stop);
+await runInstrumentedMain('users', async () => {
+  const [{ startUsersSubgraph }, { loadEnv }] = await Promise.all([import('./app.ts'), import('./env.ts')]);
+  return startUsersSubgraph(loadEnv());
 });
