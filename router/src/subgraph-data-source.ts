@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { IDENTITY_HEADERS } from '@supergraph/identity';
 import type { RequestContext } from '@supergraph/server-kit';
+import { dedupeRepresentations, expandEntities } from './entity-dedup.ts';
 import { SUBGRAPH_UNAVAILABLE_MESSAGE } from './subgraph-fetcher.ts';
 
 type SubgraphResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
@@ -29,6 +30,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<Partial<RequestC
       headers.set(IDENTITY_HEADERS.userId, context.identity.userId);
       headers.set(IDENTITY_HEADERS.role, context.identity.role);
     }
+  }
+
+  /** Sends each distinct entity representation once (entity-dedup.ts). */
+  override async process(options: GraphQLDataSourceProcessOptions<Partial<RequestContext>>) {
+    const representations = options.request.variables?.representations;
+    if (!Array.isArray(representations)) return super.process(options);
+    const { unique, indexOf } = dedupeRepresentations(representations);
+    if (unique.length === representations.length) return super.process(options);
+    const variables = { ...options.request.variables, representations: unique };
+    const response = await super.process({ ...options, request: { ...options.request, variables } });
+    return expandEntities(response, indexOf);
   }
 
   /**
