@@ -1,0 +1,150 @@
+// Usage: npm run bench [-- --quick] [-- --help for every flag]
+//
+// Measures the supergraph as its users meet it, side by side with the gateways they would otherwise
+// pick, on the same supergraph file and the same Postgres-backed subgraphs: our router, a default
+// @apollo/gateway, Hive Gateway with and without its Rust query planner, and the subgraph itself where
+// one subgraph answers alone (the ceiling). Each scenario warms every target up, then runs rounds in
+// which every target takes its turn (A B C A B C ...), so drift on a shared machine falls on all alike.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prepareScenarioData } from './bench-data.ts';
+import { BENCH_USAGE, parseBenchFlags, type BenchFlags } from './flags.ts';
+import { canPin, pinSelf, ProcessGroup } from './processes.ts';
+import { probeCost, runScenario } from './rounds.ts';
+import { resultsMarkdown, terminalTable, writeDocs, writeJsonLines } from './report.ts';
+import { collectRunInfo, finishRunInfo } from './run-info.ts';
+import { SCENARIOS, type ScenarioData, type ScenarioName } from './scenarios.ts';
+import type { ScenarioResult, SqlScaleResult } from './stats.ts';
+import { seedBenchData, seedPlan } from './seed.ts';
+import { SQL_PROXY, startStack, SUPPORT_CPU, type Stack } from './stack.ts';
+import { isTargetName, startTarget, type Target } from './targets.ts';
+import { verifyTargets } from './verify.ts';
+
+const REDIS_PREFIX = 'supergraph-bench';
+const SQL_SCALE_SCENARIOS: readonly ScenarioName[] = ['nested-read', 'catalog-page'];
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * Statements per operation for the reads whose cost must not grow with the data (issue 7, item 4): at
+ * the run's own scale from its results, then after growing the data to each larger scale.
+ */
+async function sqlAtScales(
+  flags: BenchFlags,
+  run: { targets: Target[]; data: ScenarioData; stack: Stack; results: ScenarioResult[] },
+): Promise<SqlScaleResult[]> {
+  const scenarios = SCENARIOS.filter((scenario) => SQL_SCALE_SCENARIOS.includes(scenario.name));
+  const gateways = run.targets.filter((target) => target.name !== 'direct');
+  const measured: SqlScaleResult[] = [];
+  for (const scale of flags.sqlScales) {
+    if (scale < flags.scale) {
+      log(`bench: no SQL count at scale ${scale}: the data is already at scale ${flags.scale}`);
+      continue;
+    }
+    if (scale > flags.scale) {
+      log(`bench: growing the data to scale ${scale}`);
+      await seedBenchData(run.stack.adminUrl, run.stack.database, seedPlan(scale));
+    }
+    for (const scenario of scenarios) {
+      for (const target of gateways) {
+        const earlier = run.results.find(
+          (result) => result.scenario === scenario.name && result.target === target.name,
+        );
+        const cost =
+          scale === flags.scale && earlier
+            ? earlier.cost
+            : await probeCost(target, scenario.operations(run.data), run.stack);
+        measured.push({ scenario: scenario.name, target: target.name, scale, cost });
+      }
+    }
+  }
+  return measured;
+}
+
+async function main(flags: BenchFlags): Promise<void> {
+  const pinned = flags.pin && canPin() && pinSelf(SUPPORT_CPU);
+  if (flags.pin && !pinned) log('bench: taskset is not available here; processes run unpinned');
+  const info = collectRunInfo({ ...flags }, pinned);
+  const logDir = mkdtempSync(join(tmpdir(), 'supergraph-bench-'));
+  const group = new ProcessGroup({ logDir, pin: pinned });
+  const stopEverything = () =>
+    group.stopAll([(managed) => isTargetName(managed.name), (managed) => managed.name !== SQL_PROXY]);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopEverything().then(() => process.exit(130)));
+  }
+  log(`bench: run ${info.id}, logs in ${logDir}; load average ${info.loadAtStart.join(', ')}`);
+
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack({
+      group,
+      portBase: flags.portBase,
+      database: flags.database,
+      logDir,
+      logLevel: 'warn',
+      workers: false,
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: REDIS_PREFIX,
+    });
+    const plan = seedPlan(flags.scale);
+    log(
+      `bench: seeding scale ${flags.scale} (${plan.products} products, ${plan.customers} customers x ${plan.ordersPerCustomer} orders)`,
+    );
+    await seedBenchData(stack.adminUrl, stack.database, plan);
+    const data = await prepareScenarioData(stack, plan);
+
+    const targets: Target[] = [];
+    for (const name of flags.targets) {
+      targets.push(
+        await startTarget(name, stack, { group, portBase: flags.portBase, redisPrefix: REDIS_PREFIX }),
+      );
+      log(`bench: ${name} is up`);
+    }
+    const scenarios = SCENARIOS.filter((scenario) => flags.scenarios.includes(scenario.name));
+    const verifications = await verifyTargets(targets, scenarios, data);
+    for (const failed of verifications.filter((entry) => !entry.ok)) {
+      log(`bench: WARNING ${failed.target} on ${failed.scenario}: ${failed.problem}`);
+    }
+
+    const results: ScenarioResult[] = [];
+    for (const scenario of scenarios) {
+      const scenarioResults = await runScenario(scenario, targets, data, stack, flags);
+      log(terminalTable(scenario.title, scenarioResults));
+      results.push(...scenarioResults);
+    }
+    const sqlScales = await sqlAtScales(flags, { targets, data, stack, results });
+
+    const finished = finishRunInfo(info);
+    const file = writeJsonLines(finished, 'bench', [
+      ...verifications.map((verification) => ({ kind: 'verification', ...verification })),
+      ...results.map((result) => ({ kind: 'result', ...result })),
+      ...sqlScales.map((result) => ({ kind: 'sql-scale', ...result })),
+    ]);
+    const markdown = resultsMarkdown(finished, results, sqlScales);
+    if (flags.docs) await writeDocs(markdown);
+    log(`\n${markdown}\n\nbench: results in ${file}${flags.docs ? ' and docs/benchmarks.md' : ''}`);
+  } finally {
+    await stopEverything();
+    if (stack) {
+      await stack.removeRedisKeys();
+      await stack.dropDatabase();
+    }
+  }
+}
+
+const parsed = parseBenchFlags(process.argv.slice(2));
+if ('help' in parsed) {
+  process.stdout.write(BENCH_USAGE);
+} else if ('problems' in parsed) {
+  for (const problem of parsed.problems) process.stderr.write(`bench: ${problem}\n`);
+  process.stderr.write('bench: npm run bench -- --help lists the flags\n');
+  process.exitCode = 1;
+} else {
+  try {
+    await main(parsed.flags);
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
