@@ -1,6 +1,7 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@supergraph/logging';
+import { withTimeout } from '@supergraph/resilience';
 
 /**
  * A lookup that takes longer than this means Redis is in trouble; the client is better served by a miss
@@ -8,16 +9,9 @@ import type { Logger } from '@supergraph/logging';
  */
 const REDIS_TIMEOUT_MS = 250;
 
-function withTimeout<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)),
-      REDIS_TIMEOUT_MS,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+/** Bounds a Redis command; a timeout is handled like Redis being down. */
+const bounded = <T>(work: Promise<T>): Promise<T> =>
+  withTimeout(work, REDIS_TIMEOUT_MS, `Redis did not answer within ${REDIS_TIMEOUT_MS} ms`);
 
 /**
  * Apollo Server's store for automatic persisted queries, in Redis, so every router replica knows a
@@ -34,7 +28,7 @@ export function redisPersistedQueryStore(options: {
   return {
     async get(key) {
       try {
-        return (await withTimeout(redis.get(keyPrefix + key))) ?? undefined;
+        return (await bounded(redis.get(keyPrefix + key))) ?? undefined;
       } catch (error) {
         logger.warn({ err: error }, 'persisted query lookup failed; the client will send the full query');
         return undefined;
@@ -43,11 +37,11 @@ export function redisPersistedQueryStore(options: {
     async set(key, value, setOptions) {
       const ttl = setOptions?.ttl;
       // Apollo catches and logs a failed write; the query still runs.
-      if (ttl) await withTimeout(redis.set(keyPrefix + key, value, 'EX', ttl));
-      else await withTimeout(redis.set(keyPrefix + key, value));
+      if (ttl) await bounded(redis.set(keyPrefix + key, value, 'EX', ttl));
+      else await bounded(redis.set(keyPrefix + key, value));
     },
     async delete(key) {
-      await withTimeout(redis.del(keyPrefix + key));
+      await bounded(redis.del(keyPrefix + key));
     },
   };
 }

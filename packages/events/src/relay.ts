@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Database } from '@supergraph/db';
 import type { Logger } from '@supergraph/logging';
+import { withTimeout } from '@supergraph/resilience';
 import {
   activeTraceparent,
   contextFromTraceparent,
@@ -49,19 +50,6 @@ interface PendingRow {
 
 const ADD_TIMEOUT_MS = 3_000;
 const TRACER = '@supergraph/events';
-
-function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${what} took longer than ${ADD_TIMEOUT_MS} ms`)),
-        ADD_TIMEOUT_MS,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Publishes a schema's outbox to BullMQ: each row becomes one job per consuming domain, with job id =
@@ -137,7 +125,8 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
             removeOnComplete: { age: 24 * 3600, count: 10_000 },
             removeOnFail: { age: 7 * 24 * 3600 },
           }),
-          `enqueueing ${row.type} ${row.id} for ${consumer}`,
+          ADD_TIMEOUT_MS,
+          `enqueueing ${row.type} ${row.id} for ${consumer} took longer than ${ADD_TIMEOUT_MS} ms`,
         );
       }
     });
