@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse } from 'graphql';
-import { createLogger } from '@supergraph/logging';
-import { startSubgraphServer, type RequestContext, type SubgraphServer } from '@supergraph/server-kit';
-import { startTestSubgraph, TEST_INTERNAL_SECRET, type TestSubgraph } from '@supergraph/testing';
+import type { SubgraphServer } from '@supergraph/server-kit';
+import { startTestSubgraph, type TestSubgraph } from '@supergraph/testing';
 import { startRouter, type Router } from '../router/src/app.ts';
 import { routerTestEnv } from '../router/test/support/router-env.ts';
 import {
@@ -13,6 +11,7 @@ import {
 } from '../router/test/support/supergraph.ts';
 import { startProductsSubgraph } from '../subgraphs/products/src/app.ts';
 import { loadEnv as loadProductsEnv } from '../subgraphs/products/src/env.ts';
+import { startPlainSubgraph } from '../router/test/support/plain-subgraph.ts';
 
 // Products' second key, @key(fields: "sku"), is for systems that know a product by its SKU only: a
 // warehouse feed, a marketplace import. None of the shop's subgraphs is one yet, so this test composes
@@ -33,17 +32,8 @@ beforeAll(async () => {
   products = await startTestSubgraph('products', (env, hooks) =>
     startProductsSubgraph(loadProductsEnv({ ...env, SEED_ON_START: 'true' }), hooks),
   );
-  feed = await startSubgraphServer<RequestContext>({
-    name: 'feed',
-    typeDefs: parse(FEED_TYPE_DEFS),
-    resolvers: { Query: { bestsellers: () => [{ sku: 'PAN-CAST-26' }, { sku: 'MUG-STONE-350' }] } },
-    host: '127.0.0.1',
-    port: 0,
-    logger: createLogger({ name: 'feed', level: 'silent' }),
-    internalSecret: TEST_INTERNAL_SECRET,
-    production: false,
-    readiness: {},
-    createContext: (base) => base,
+  feed = await startPlainSubgraph('feed', FEED_TYPE_DEFS, {
+    Query: { bestsellers: () => [{ sku: 'PAN-CAST-26' }, { sku: 'MUG-STONE-350' }] },
   });
   supergraph = createSupergraphFile(
     composeSupergraph([

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse } from 'graphql';
-import { createLogger } from '@supergraph/logging';
-import { startSubgraphServer, type RequestContext, type SubgraphServer } from '@supergraph/server-kit';
-import { TEST_INTERNAL_SECRET } from '@supergraph/testing';
+import type { SubgraphServer } from '@supergraph/server-kit';
 import { startRouter, type Router } from '../src/app.ts';
 import { startJwksServer, type JwksServer } from './support/jwks-server.ts';
 import { post, routerTestEnv } from './support/router-env.ts';
 import { composeSupergraph, createSupergraphFile, type SupergraphFile } from './support/supergraph.ts';
+import { startPlainSubgraph } from './support/plain-subgraph.ts';
 
 // A list that names the same entity many times makes the router ask the owning subgraph for each
 // distinct entity once, and still answers every occurrence.
@@ -38,26 +36,11 @@ let jwks: JwksServer;
 let supergraph: SupergraphFile;
 let router: Router;
 
-function subgraph(name: string, typeDefs: string, resolvers: object): Promise<SubgraphServer> {
-  return startSubgraphServer<RequestContext>({
-    name,
-    typeDefs: parse(typeDefs),
-    resolvers,
-    host: '127.0.0.1',
-    port: 0,
-    logger: createLogger({ name, level: 'silent' }),
-    internalSecret: TEST_INTERNAL_SECRET,
-    production: false,
-    readiness: {},
-    createContext: (base) => base,
-  });
-}
-
 beforeAll(async () => {
-  const lines = await subgraph('lines', LINES_TYPE_DEFS, {
+  const lines = await startPlainSubgraph('lines', LINES_TYPE_DEFS, {
     Query: { lines: () => LINES.map((id, index) => ({ quantity: index + 1, product: { id } })) },
   });
-  const stock = await subgraph('stock', STOCK_TYPE_DEFS, {
+  const stock = await startPlainSubgraph('stock', STOCK_TYPE_DEFS, {
     Product: {
       __resolveReference: async ({ id }: { id: string }) => {
         resolvedReferences.push(id);

@@ -3,18 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse } from 'graphql';
 import { Redis } from 'ioredis';
 import { StartupError } from '@supergraph/config';
-import { createLogger } from '@supergraph/logging';
-import { startSubgraphServer, type RequestContext, type SubgraphServer } from '@supergraph/server-kit';
-import { TEST_INTERNAL_SECRET } from '@supergraph/testing';
+import type { SubgraphServer } from '@supergraph/server-kit';
 import { startRouter, type Router } from '../src/app.ts';
 import { formatManifest, operationId } from '../src/persisted-query-manifest.ts';
 import { startPrivateRedis, type PrivateRedis } from '../../test/support/private-redis.ts';
 import { startJwksServer, type JwksServer } from './support/jwks-server.ts';
 import { routerTestEnv } from './support/router-env.ts';
 import { composeSupergraph, createSupergraphFile, type SupergraphFile } from './support/supergraph.ts';
+import { startPlainSubgraph } from './support/plain-subgraph.ts';
 
 // Automatic persisted queries in Redis, shared by every router replica, and safelist mode, where only
 // the operations of a committed manifest run. `calls` counts what reached the subgraph.
@@ -90,22 +88,11 @@ function writeManifest(name: string, operations: Array<{ id: string; name: strin
 }
 
 beforeAll(async () => {
-  subgraph = await startSubgraphServer<RequestContext>({
-    name: 'greeter',
-    typeDefs: parse(TYPE_DEFS),
-    resolvers: {
-      Query: {
-        greeting: () => ((calls.greeting += 1), 'hello'),
-        secret: () => ((calls.secret += 1), 'the secret'),
-      },
+  subgraph = await startPlainSubgraph('greeter', TYPE_DEFS, {
+    Query: {
+      greeting: () => ((calls.greeting += 1), 'hello'),
+      secret: () => ((calls.secret += 1), 'the secret'),
     },
-    host: '127.0.0.1',
-    port: 0,
-    logger: createLogger({ name: 'greeter', level: 'silent' }),
-    internalSecret: TEST_INTERNAL_SECRET,
-    production: false,
-    readiness: {},
-    createContext: (base) => base,
   });
   jwks = await startJwksServer();
   supergraph = createSupergraphFile(

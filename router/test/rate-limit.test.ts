@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse } from 'graphql';
 import { ConfigError } from '@supergraph/config';
 import { createLogger } from '@supergraph/logging';
-import { startSubgraphServer, type RequestContext, type SubgraphServer } from '@supergraph/server-kit';
-import { eventually, TEST_INTERNAL_SECRET } from '@supergraph/testing';
+import type { SubgraphServer } from '@supergraph/server-kit';
+import { eventually } from '@supergraph/testing';
 import { startRouter, type Router, type RouterOverrides } from '../src/app.ts';
 import { startJwksServer, type JwksServer } from './support/jwks-server.ts';
 import { routerTestEnv } from './support/router-env.ts';
 import { composeSupergraph, createSupergraphFile, type SupergraphFile } from './support/supergraph.ts';
+import { startPlainSubgraph } from './support/plain-subgraph.ts';
 
 // Budgets per caller, counted in Redis: queries and mutations apart, signed-in users by id, anyone else
 // by address, each mutation field a point. A refusal is a 429 with RATE_LIMITED and Retry-After, and
@@ -32,20 +32,9 @@ let supergraph: SupergraphFile;
 const routers: Router[] = [];
 
 beforeAll(async () => {
-  subgraph = await startSubgraphServer<RequestContext>({
-    name: 'counter',
-    typeDefs: parse(COUNTER_TYPE_DEFS),
-    resolvers: {
-      Query: { hello: () => 'hi' },
-      Mutation: { bump: () => (bumps += 1) },
-    },
-    host: '127.0.0.1',
-    port: 0,
-    logger: createLogger({ name: 'counter', level: 'silent' }),
-    internalSecret: TEST_INTERNAL_SECRET,
-    production: false,
-    readiness: {},
-    createContext: (base) => base,
+  subgraph = await startPlainSubgraph('counter', COUNTER_TYPE_DEFS, {
+    Query: { hello: () => 'hi' },
+    Mutation: { bump: () => (bumps += 1) },
   });
   jwks = await startJwksServer();
   supergraph = createSupergraphFile(

@@ -1,8 +1,6 @@
-import { parse } from 'graphql';
 import { badUserInput } from '@supergraph/errors';
-import { createLogger } from '@supergraph/logging';
-import { startSubgraphServer, type RequestContext, type SubgraphServer } from '@supergraph/server-kit';
-import { TEST_INTERNAL_SECRET } from '@supergraph/testing';
+import type { RequestContext, SubgraphServer } from '@supergraph/server-kit';
+import { startPlainSubgraph } from './plain-subgraph.ts';
 
 const FEDERATION = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
 const CALLER = `
@@ -33,28 +31,17 @@ export const WHOAMI_TYPE_DEFS_WITHOUT_PING = WHOAMI_TYPE_DEFS.replace('ping: Str
 
 /** A real subgraph on the server kit, so it refuses any request the router did not sign. */
 export function startWhoamiSubgraph(): Promise<SubgraphServer> {
-  return startSubgraphServer<RequestContext>({
-    name: 'whoami',
-    typeDefs: parse(WHOAMI_TYPE_DEFS),
-    resolvers: {
-      Query: {
-        whoami: (_: unknown, __: unknown, ctx: RequestContext) => ctx.identity,
-        requestId: (_: unknown, __: unknown, ctx: RequestContext) => ctx.requestId,
-        badInput: () => {
-          throw badUserInput('name must not be empty', { field: 'name' });
-        },
-        boom: () => {
-          throw new Error('relation "secret_table" does not exist');
-        },
-        ping: () => 'pong',
+  return startPlainSubgraph('whoami', WHOAMI_TYPE_DEFS, {
+    Query: {
+      whoami: (_: unknown, __: unknown, ctx: RequestContext) => ctx.identity,
+      requestId: (_: unknown, __: unknown, ctx: RequestContext) => ctx.requestId,
+      badInput: () => {
+        throw badUserInput('name must not be empty', { field: 'name' });
       },
+      boom: () => {
+        throw new Error('relation "secret_table" does not exist');
+      },
+      ping: () => 'pong',
     },
-    host: '127.0.0.1',
-    port: 0,
-    logger: createLogger({ name: 'whoami', level: 'silent' }),
-    internalSecret: TEST_INTERNAL_SECRET,
-    production: false,
-    readiness: {},
-    createContext: (base) => base,
   });
 }
