@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TEST_INTERNAL_SECRET } from '@supergraph/testing';
-import { startRouter, type Router } from '../router/src/app.ts';
-import { loadEnv as loadRouterEnv } from '../router/src/env.ts';
 import { loadManifest } from '../router/src/persisted-query-manifest.ts';
 import { buildManifest, MANIFEST_FILE } from '../scripts/persisted-queries.ts';
-import { SUPERGRAPH_FILE } from '../scripts/supergraph-config.ts';
 import { SEED_PRODUCT_IDS } from './support/seed-ids.ts';
-import { SEED_CREDENTIALS, startShop, SUBGRAPHS, type Result, type Shop } from './support/shop.ts';
+import { SEED_CREDENTIALS, startShop, type Result, type Shop } from './support/shop.ts';
 
 // The storefront's operations (router/operations) are committed as a manifest that the router's safelist
 // mode serves; these tests keep it in step with the schema and run it against the whole shop.
@@ -29,11 +25,10 @@ describe('router/persisted-queries.json', () => {
 
 describe('the router in safelist mode, in front of the whole shop', () => {
   let shop: Shop;
-  let router: Router;
 
   /** An operation sent by its manifest id only, as a client built against the manifest sends it. */
   async function run<TData>(name: string, variables: object = {}, token?: string): Promise<Result<TData>> {
-    const response = await fetch(router.url, {
+    const response = await fetch(shop.router.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -48,25 +43,10 @@ describe('the router in safelist mode, in front of the whole shop', () => {
   }
 
   beforeAll(async () => {
-    shop = await startShop();
-    router = await startRouter(
-      loadRouterEnv({
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        INTERNAL_SECRET: TEST_INTERNAL_SECRET,
-        RATE_LIMIT_KEY_PREFIX: `${shop.prefix}:safelist-rate-limit`,
-        PERSISTED_QUERIES: 'safelist',
-        SUPERGRAPH_PATH: SUPERGRAPH_FILE.pathname,
-        JWKS_URL: new URL('/.well-known/jwks.json', shop.subgraphs.users.url).toString(),
-        SUBGRAPH_URLS: SUBGRAPHS.map((name) => `${name}=${shop.subgraphs[name].url}`).join(','),
-      }),
-    );
+    shop = await startShop({ routerEnv: { NODE_ENV: 'production', PERSISTED_QUERIES: 'safelist' } });
   });
 
   afterAll(async () => {
-    await router?.stop();
     await shop?.stop();
   });
 
@@ -106,8 +86,10 @@ describe('the router in safelist mode, in front of the whole shop', () => {
   });
 
   it('refuses an operation that is not in the manifest, even one the schema allows', async () => {
-    const token = await shop.login(SEED_CREDENTIALS.customer);
-    const response = await fetch(router.url, {
+    // Only manifest operations run here, so the token comes from the manifest's Login.
+    const login = await run<{ login: { token: string } }>('Login', SEED_CREDENTIALS.customer);
+    const token = login.data?.login.token ?? '';
+    const response = await fetch(shop.router.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: '{ me { email orders { edges { node { id } } } } }' }),

@@ -66,6 +66,8 @@ export interface ShopOptions {
   redisUrl?: string;
   /** Extra variables for every subgraph and worker (e.g. EVENT_ATTEMPTS). */
   env?: Record<string, string>;
+  /** Extra variables for the router (e.g. PERSISTED_QUERIES). */
+  routerEnv?: Record<string, string>;
 }
 
 /**
@@ -127,6 +129,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       SUPERGRAPH_PATH: SUPERGRAPH_FILE.pathname,
       JWKS_URL: new URL('/.well-known/jwks.json', users.url).toString(),
       SUBGRAPH_URLS: SUBGRAPHS.map((name) => `${name}=${subgraphs[name].url}`).join(','),
+      ...options.routerEnv,
     }),
   );
 
