@@ -116,7 +116,8 @@ export const envSchema = z.object({
   // Where registered queries live. By default the router's Redis (REDIS_URL), which in production is
   // the queues' Redis with `noeviction`; a busy public API should point this at a cache Redis with
   // `maxmemory-policy allkeys-lru` so that registrations can never fill the queues' memory.
-  APQ_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  // Validated as REDIS_URL is, without its default: unset means REDIS_URL.
+  APQ_REDIS_URL: baseEnv.REDIS_URL.unwrap().optional(),
   APQ_KEY_PREFIX: z.string().min(1).default('router:'),
   // How many proxies of ours (load balancer, ingress) stand in front of the router, each appending the
   // address it saw to X-Forwarded-For. 0 (no proxy): the header is ignored, since any client can write
