@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { activeTraceparent } from '@supergraph/telemetry';
 import {
@@ -7,10 +8,22 @@ import {
   type EventData,
   type EventType,
 } from './contracts.ts';
-import { OutboxEvent } from './entities.ts';
 
-/** Postgres channel a relay listens on; the payload is the schema whose outbox has a new row. */
+/** Prefix of the Postgres channels relays listen on; the payload is the schema whose outbox has a new row. */
 export const OUTBOX_CHANNEL = 'supergraph_outbox';
+/** Postgres truncates nothing: a channel name longer than an identifier (63 bytes) is an error. */
+const CHANNEL_MAX = 63;
+
+/**
+ * The channel of one schema's outbox: a relay wakes for its own domain's events only, not for every
+ * event any domain records (Postgres delivers a notification to each connection listening on its
+ * channel). A schema name too long to fit is replaced by its hash.
+ */
+export function outboxChannel(schema: string): string {
+  const channel = `${OUTBOX_CHANNEL}_${schema}`;
+  if (channel.length <= CHANNEL_MAX) return channel;
+  return `${OUTBOX_CHANNEL}_${createHash('sha1').update(schema).digest('hex')}`;
+}
 
 /**
  * Records an event in the caller's outbox, on the caller's EntityManager: call it inside the
@@ -35,14 +48,13 @@ export async function recordEvent<T extends EventType>(
     ...(traceparent ? { traceparent } : {}),
     data: validateEventData(type, data),
   };
-  em.create(OutboxEvent, {
-    id: envelope.id,
-    type,
-    envelope: envelope as unknown as Record<string, unknown>,
-    createdAt: new Date(envelope.occurredAt),
-    publishedAt: null,
-  });
   const schema = em.config.get('schema') ?? 'public';
-  await em.execute('select pg_notify(?, ?)', [OUTBOX_CHANNEL, schema]);
+  // The row and its NOTIFY in one statement, written at once rather than at flush: every event costs
+  // the saga a round trip to Postgres less, and the unit of work has one entity fewer to compute.
+  await em.execute(
+    `insert into "${schema}"."outbox_event" (id, type, envelope, created_at, published_at)
+     select ?, ?, ?, ?, null from pg_notify(?, ?)`,
+    [envelope.id, type, JSON.stringify(envelope), envelope.occurredAt, outboxChannel(schema), schema],
+  );
   return envelope;
 }

@@ -10,10 +10,11 @@ import {
   SpanKind,
   withSpan,
 } from '@supergraph/telemetry';
+import type { Queue } from 'bullmq';
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import { OUTBOX_CHANNEL } from './outbox.ts';
+import { outboxChannel } from './outbox.ts';
 import { closeQueues, openConsumerQueues, type ConsumerQueues } from './queues.ts';
-import { EVENT_ROUTES, queueName } from './routing.ts';
+import { EVENT_ROUTES, queueName, type Consumer } from './routing.ts';
 import type { EventType } from './contracts.ts';
 
 export interface RelayOptions {
@@ -47,6 +48,8 @@ interface PendingRow {
   envelope: Record<string, unknown>;
   created_at: Date;
 }
+
+type BulkJob = Parameters<Queue['addBulk']>[0][number];
 
 const ADD_TIMEOUT_MS = 3_000;
 const TRACER = '@supergraph/events';
@@ -100,51 +103,75 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     },
   });
 
-  /** One job per consuming domain, in a span continuing the trace the event was recorded in. */
-  function publish(row: PendingRow): Promise<void> {
-    const consumers = EVENT_ROUTES[row.type] ?? [];
-    const recorded = typeof row.envelope.traceparent === 'string' ? row.envelope.traceparent : undefined;
+  /** What BullMQ keeps of a job and how it retries it; the job id is the event id (set per job). */
+  const jobOptions = {
+    attempts: options.attempts,
+    backoff: { type: 'exponential', delay: options.backoffMs },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+
+  function publishSpan(row: PendingRow, recorded: string | undefined) {
     const attributes = {
       [SERVICE_ATTRIBUTE]: options.service,
       'messaging.system': 'bullmq',
       'messaging.operation.type': 'send',
       'messaging.message.id': row.id,
       'supergraph.event.type': row.type,
-      'supergraph.queues': consumers.map(queueName),
+      'supergraph.queues': (EVENT_ROUTES[row.type] ?? []).map(queueName),
     };
-    const span = { kind: SpanKind.PRODUCER, attributes, parent: contextFromTraceparent(recorded) };
-    return withSpan(TRACER, `publish ${row.type}`, span, async () => {
-      const traceparent = activeTraceparent() ?? recorded;
-      const job = { ...row.envelope, ...(traceparent ? { traceparent } : {}) };
-      for (const consumer of consumers) {
-        await withTimeout(
-          queues[consumer].add(row.type, job, {
-            jobId: row.id,
-            attempts: options.attempts,
-            backoff: { type: 'exponential', delay: options.backoffMs },
-            removeOnComplete: { age: 24 * 3600, count: 10_000 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          }),
-          ADD_TIMEOUT_MS,
-          `enqueueing ${row.type} ${row.id} for ${consumer} took longer than ${ADD_TIMEOUT_MS} ms`,
-        );
-      }
-    });
+    return { kind: SpanKind.PRODUCER, attributes, parent: contextFromTraceparent(recorded) };
   }
 
+  /**
+   * Enqueues the rows' jobs with one `addBulk` per consuming queue (one Redis round trip each, not one
+   * per event). Each event still gets its own producer span in the trace it was recorded in, open until
+   * its jobs are in Redis, and its jobs carry that span's `traceparent`. A span's callback runs at once
+   * (up to its first await), so every job is collected before the bulk adds are sent.
+   */
+  async function publish(rows: PendingRow[]): Promise<void> {
+    const jobs = new Map<Consumer, BulkJob[]>();
+    const enqueued = Promise.withResolvers<undefined>();
+    const spans = rows.map((row) => {
+      const recorded = typeof row.envelope.traceparent === 'string' ? row.envelope.traceparent : undefined;
+      return withSpan(TRACER, `publish ${row.type}`, publishSpan(row, recorded), () => {
+        const traceparent = activeTraceparent() ?? recorded;
+        const data = { ...row.envelope, ...(traceparent ? { traceparent } : {}) };
+        for (const consumer of EVENT_ROUTES[row.type] ?? []) {
+          const queued = jobs.get(consumer) ?? [];
+          queued.push({ name: row.type, data, opts: { ...jobOptions, jobId: row.id } });
+          jobs.set(consumer, queued);
+        }
+        return enqueued.promise;
+      });
+    });
+    const adds = [...jobs].map(([consumer, queued]) => queues[consumer].addBulk(queued));
+    withTimeout(
+      Promise.all(adds),
+      ADD_TIMEOUT_MS,
+      `enqueueing ${rows.length} events took longer than ${ADD_TIMEOUT_MS} ms`,
+    ).then(() => enqueued.resolve(undefined), enqueued.reject);
+    await Promise.all(spans);
+  }
+
+  /**
+   * Claims a batch and marks it published in one statement, then publishes it, all in one transaction:
+   * should Redis refuse, the rollback unmarks the rows, and until the commit their locks keep other
+   * replicas (`skip locked`) off them.
+   */
   async function publishBatch(em: EntityManager): Promise<number> {
-    const rows = await em.execute<PendingRow[]>(
-      `select id, type, envelope, created_at from ${table} where published_at is null
-       order by created_at limit ? for update skip locked`,
+    const claimed = await em.execute<PendingRow[]>(
+      `update ${table} set published_at = now() where id in (
+         select id from ${table} where published_at is null
+         order by created_at limit ? for update skip locked)
+       returning id, type, envelope, created_at`,
       [batchSize],
     );
-    if (rows.length === 0) return 0;
-    for (const row of rows) {
-      await publish(row);
-      delay.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
-    }
-    // MikroORM expands an array parameter into a list: `in (?)` becomes `in ('a', 'b')`.
-    await em.execute(`update ${table} set published_at = now() where id in (?)`, [rows.map((row) => row.id)]);
+    if (claimed.length === 0) return 0;
+    const rows = claimed.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
+    await publish(rows);
+    const now = Date.now();
+    for (const row of rows) delay.observe((now - new Date(row.created_at).getTime()) / 1000);
     return rows.length;
   }
 
@@ -200,7 +227,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     });
     try {
       await client.connect();
-      await client.query(`listen ${OUTBOX_CHANNEL}`);
+      await client.query(`listen "${outboxChannel(schema)}"`);
       listener = client;
     } catch (error) {
       logger.warn({ err: error }, 'outbox relay cannot LISTEN; polling only');
