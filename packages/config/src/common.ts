@@ -56,5 +56,25 @@ export function serviceEnv(defaults: { port: number; schema: string }) {
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    ...databasePoolEnv,
   };
 }
+
+/** A whole number within bounds, with one message that names them whatever is wrong with the value. */
+function boundedInt(min: number, max: number, unit: string) {
+  const error = `must be a whole number of ${unit} from ${min} to ${max}`;
+  return z.coerce.number({ error }).int(error).min(min, error).max(max, error);
+}
+
+/**
+ * The process's Postgres pool. Every replica of every process on one server holds up to
+ * DATABASE_POOL_MAX connections, and together they must stay under its max_connections (100 by
+ * default), hence the bound. A statement waits at most DATABASE_POOL_ACQUIRE_TIMEOUT_MS for a pooled
+ * connection (or a new one to open) and then fails, rather than queueing without end behind a pool
+ * that is saturated or a Postgres that does not answer; the default is the router's own subgraph
+ * timeout, past which nobody waits for the answer any more.
+ */
+const databasePoolEnv = {
+  DATABASE_POOL_MAX: boundedInt(1, 100, 'connections').default(10),
+  DATABASE_POOL_ACQUIRE_TIMEOUT_MS: boundedInt(100, 120_000, 'milliseconds').default(10_000),
+};

@@ -14,9 +14,18 @@ export interface DatabaseOptions {
   entities: NonNullable<Options['entities']>;
   /** Folder of the subgraph's migration files and their snapshot. */
   migrationsPath: string;
-  /** Sees every SQL statement sent (tests count statements per operation with it). */
-  onQuery?: (sql: string) => void;
+  /**
+   * Sees every SQL statement sent, with its parameters (tests count statements per operation with it;
+   * `orm.em.getPlatform().formatQuery(sql, params)` is the text Postgres receives).
+   */
+  onQuery?: (sql: string, params: readonly unknown[]) => void;
+  /** Most connections the pool opens (DATABASE_POOL_MAX); default 10. */
   poolMax?: number;
+  /**
+   * How long a statement waits for a pooled connection, or for a new one to open, before it fails
+   * (DATABASE_POOL_ACQUIRE_TIMEOUT_MS); unset, it waits as long as it takes.
+   */
+  acquireTimeoutMs?: number;
 }
 
 /**
@@ -35,6 +44,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       extensions: [Migrator],
       ensureDatabase: false,
       pool: { min: 0, max: options.poolMax ?? 10 },
+      // MikroORM's pool options have no acquire timeout; pg's Pool applies connectionTimeoutMillis both to
+      // waiting for a free client and to opening a new one.
+      ...(options.acquireTimeoutMs
+        ? { driverOptions: { connectionTimeoutMillis: options.acquireTimeoutMs } }
+        : {}),
       migrations: {
         path: options.migrationsPath,
         schema: options.schema,
@@ -44,7 +58,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         snapshotOnMigrate: false,
         silent: true,
       },
-      ...(onQuery ? { onQuery: (sql: string) => (onQuery(sql), sql) } : {}),
+      ...(onQuery
+        ? { onQuery: (sql: string, params: readonly unknown[]) => (onQuery(sql, params), sql) }
+        : {}),
     });
   } catch (error) {
     const { message, hint } = describePostgresError(error, options.clientUrl);

@@ -16,7 +16,15 @@ export function describePostgresError(error: unknown, url: string): { message: s
   const target = describeTarget(url);
   const code = (error as { code?: string } | undefined)?.code;
   const text = error instanceof Error ? error.message : String(error);
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /ECONNREFUSED/.test(text)) {
+  // pg's pool says by message only that a connection did not open within its acquire timeout.
+  const timedOut = /due to connection timeout|timeout exceeded when trying to connect/.test(text);
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'ETIMEDOUT' ||
+    timedOut ||
+    /ECONNREFUSED/.test(text)
+  ) {
     return {
       message: `Postgres is unreachable at ${target}`,
       hint: 'start Postgres (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or fix DATABASE_URL',

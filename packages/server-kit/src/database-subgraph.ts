@@ -20,6 +20,8 @@ export interface SubgraphEnv {
   INTERNAL_SECRET: string;
   DATABASE_URL: string;
   DATABASE_SCHEMA: string;
+  DATABASE_POOL_MAX: number;
+  DATABASE_POOL_ACQUIRE_TIMEOUT_MS: number;
   SEED_ON_START: boolean;
 }
 
@@ -64,6 +66,8 @@ export async function startDatabaseSubgraph<TContext extends RequestContext>(
     schema: env.DATABASE_SCHEMA,
     entities: options.entities,
     migrationsPath: new URL('migrations', options.root).pathname,
+    poolMax: env.DATABASE_POOL_MAX,
+    acquireTimeoutMs: env.DATABASE_POOL_ACQUIRE_TIMEOUT_MS,
     onQuery: options.onQuery,
   }).catch((error: unknown) => {
     redis.disconnect();
