@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { devDatabase, devSecrets, devSubgraphDatabaseUrl, provisionDevDatabase } from './dev-env.ts';
 import { readSupergraphConfig, ROOT } from './supergraph-config.ts';
+import { routerNodeOptions } from '../router/src/node-options.ts';
 
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -144,7 +145,12 @@ try {
   const router = launch(
     'router',
     'router/src/main.ts',
-    { ...shared, PORT: String(ROUTER_PORT), JWKS_URL: `http://127.0.0.1:${usersPort}/.well-known/jwks.json` },
+    {
+      ...shared,
+      PORT: String(ROUTER_PORT),
+      JWKS_URL: `http://127.0.0.1:${usersPort}/.well-known/jwks.json`,
+      NODE_OPTIONS: routerNodeOptions(process.env.NODE_OPTIONS),
+    },
     97,
   );
   await waitReady(router, `http://127.0.0.1:${ROUTER_PORT}/ready`);

@@ -18,6 +18,7 @@ import { createRouterErrorFormatter } from './error-formatting.ts';
 import { createRouterHandler } from './http-handler.ts';
 import { hideSchemaHints, operationLimits, tokenLimitMessage } from './operation-limits.ts';
 import { persistedQueries, type PersistedQueries } from './persisted-queries.ts';
+import { createQueryPlanCache } from './query-plan-cache.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
 import { createSubgraphMetrics } from './subgraph-metrics.ts';
@@ -84,8 +85,10 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     if (!fetcher) {
       fetcher = createSubgraphFetcher({
         name,
+        url,
         secret: env.INTERNAL_SECRET,
         breaker: breakerOptions(env, 'SUBGRAPH'),
+        pool: { connections: env.SUBGRAPH_CONNECTIONS, keepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS },
         logger,
         metrics: subgraphMetrics,
       });
@@ -106,6 +109,12 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
         throw new Error(`subgraph ${name} has no routing URL; set one in supergraph.yaml or SUBGRAPH_URLS`);
       }
       return new SubgraphDataSource({ url: target, fetcher: fetcherFor(name, target) });
+    },
+    queryPlannerConfig: {
+      cache: createQueryPlanCache({
+        maxBytes: Math.max(1, Math.round(env.QUERY_PLAN_CACHE_MIB * 2 ** 20)),
+        registry: metrics.registry,
+      }),
     },
     logger,
   });
@@ -178,6 +187,8 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
       },
       isStopping: () => stopping,
       bodyLimitBytes: env.MAX_BODY_BYTES,
+      maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
+      maxQueuedOperations: env.MAX_QUEUED_OPERATIONS,
     }),
   );
   try {
@@ -199,7 +210,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     // The drain plugin closes the listener and lets requests under way finish; the gateway's stop runs
     // the supergraph hook's cleanup, which stops watching the file.
     await apollo.stop();
-    for (const fetcher of fetchers.values()) fetcher.shutdown();
+    await Promise.all([...fetchers.values()].map((fetcher) => fetcher.shutdown()));
     await persisted.close();
     await redis.quit().catch((error: unknown) => {
       logger.error({ err: error }, 'error while closing Redis');

@@ -1,9 +1,12 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { baseEnv, parseEnv } from '@supergraph/config';
 import { breakerEnv } from '@supergraph/resilience';
 
 const SUBGRAPH_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+const WORKERS = { error: 'must be a whole number from 1 to 64, or auto' };
 
 /** A limit: a whole number of at least 1, since 0 would refuse every request. */
 const limit = (byDefault: number) => z.coerce.number().int().min(1).default(byDefault);
@@ -39,6 +42,14 @@ const subgraphUrls = z
 export const envSchema = z.object({
   ...baseEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  // Router processes sharing PORT (cluster.ts): `auto` is one per core this process may use. 1, the
+  // default, runs no cluster: on Kubernetes a replica is the unit of scale, and a pod runs one process.
+  ROUTER_WORKERS: z
+    .preprocess(
+      (value) => (value === 'auto' ? Math.min(64, availableParallelism()) : value),
+      z.coerce.number(WORKERS).int(WORKERS).min(1, WORKERS).max(64, WORKERS),
+    )
+    .default(1),
   SUPERGRAPH_PATH: z
     .string()
     .min(1)
@@ -68,6 +79,21 @@ export const envSchema = z.object({
     resetTimeoutMs: 10_000,
     volumeThreshold: 10,
   }),
+  // Each subgraph's keep-alive pool (subgraph-fetcher.ts): at most this many connections at once (more
+  // concurrent calls wait for one), each kept idle this long for the next call. Keep-alive must stay
+  // below the subgraphs' own idle timeout (Node's 5 s), or a call may land on a closing connection.
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(128),
+  SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().min(100).max(60_000).default(4_000),
+  // Query plans kept by operation, in MiB of serialized plan (the gateway's default size); the plans of
+  // router/operations take 0.2-1.4 KB each, so the default holds over 20,000 operations. Watch
+  // router_query_plan_cache_lookups_total{result="miss"}: misses after warm-up mean it is too small.
+  QUERY_PLAN_CACHE_MIB: z.coerce.number().positive().max(4096).default(30),
+  // Admission (http-handler.ts): operations executing at once in this process, and how many may wait
+  // for a turn before the router answers 503 SERVICE_UNAVAILABLE with Retry-After. One core is busy
+  // with a few dozen; the bound keeps the heap, and so the process's memory, bounded under any number
+  // of clients (docs/benchmarks.md measures it).
+  MAX_CONCURRENT_OPERATIONS: z.coerce.number().int().min(1).max(10_000).default(32),
+  MAX_QUEUED_OPERATIONS: z.coerce.number().int().min(0).max(100_000).default(2_000),
   // What one request may ask for, refused before any subgraph is called (operation-limits.ts). Each
   // default leaves room above the largest operation the shop's API is built to serve.
   // Depth: a user's orders down to an item's product price is 8 levels; 10 allows that and stops

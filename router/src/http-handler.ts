@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
+import pLimit from 'p-limit';
 import { DomainError } from '@supergraph/errors';
 import type { Logger } from '@supergraph/logging';
 import {
@@ -16,6 +17,7 @@ import {
   type OperationalRoutes,
   type RequestContext,
 } from '@supergraph/server-kit';
+import { clusterMetrics } from './cluster-metrics.ts';
 import type { TokenVerifier } from './token-verifier.ts';
 
 /** `/` serves GraphQL too, so http://localhost:4000 opens Sandbox in a browser. */
@@ -27,14 +29,32 @@ export interface RouterHandlerOptions extends OperationalRoutes {
   verifier: TokenVerifier;
   logger: Logger;
   bodyLimitBytes?: number;
+  /** Operations executing at once; more wait in line (MAX_CONCURRENT_OPERATIONS). */
+  maxConcurrentOperations?: number;
+  /** Operations waiting in line at most; past that the router answers 503 (MAX_QUEUED_OPERATIONS). */
+  maxQueuedOperations?: number;
 }
+
+export const AT_CAPACITY_MESSAGE = 'The router is at capacity; retry shortly.';
 
 /** Node's request listener for the router: operational routes, then GraphQL behind token checks. */
 export function createRouterHandler(options: RouterHandlerOptions) {
   const { apollo, verifier, logger, metrics } = options;
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  // In a cluster (ROUTER_WORKERS), /metrics shows the whole router, whichever worker answers the scrape.
+  const routerMetrics = clusterMetrics(metrics.registry);
+  // A request's memory is mostly its operation's execution (subgraph answers, the merged result), so
+  // bounding how many execute at once bounds the heap whatever the number of clients; the rest wait
+  // in line holding only their bodies. One core is saturated long before the default.
+  const executions = pLimit(options.maxConcurrentOperations ?? Number.POSITIVE_INFINITY);
+  const maxQueued = options.maxQueuedOperations ?? Number.POSITIVE_INFINITY;
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === '/metrics' && routerMetrics) {
+      const text = await routerMetrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+      return;
+    }
     if (await serveOperationalRoute(path, res, options)) return;
     if (!GRAPHQL_PATHS.has(path)) return sendJson(res, 404, { error: 'not found' });
     // The trace starts here (or continues the client's traceparent): every subgraph call, masked
@@ -62,13 +82,19 @@ export function createRouterHandler(options: RouterHandlerOptions) {
     if (body === undefined) return;
     const parsed = parseJsonOrRefuse(res, body);
     if (!parsed.ok) return;
-    await executeGraphQL(apollo, req, res, parsed.value, async () => ({
-      identity,
-      requestId,
-      logger: logger.child({ requestId, userId: identity?.userId }),
-      // Who to rate-limit an anonymous caller as (rate-limit.ts).
-      clientAddress: req.socket.remoteAddress,
-    }));
+    if (executions.activeCount >= executions.concurrency && executions.pendingCount >= maxQueued) {
+      res.setHeader('retry-after', '1');
+      return sendGraphQLError(res, 503, 'SERVICE_UNAVAILABLE', AT_CAPACITY_MESSAGE);
+    }
+    await executions(() =>
+      executeGraphQL(apollo, req, res, parsed.value, async () => ({
+        identity,
+        requestId,
+        logger: logger.child({ requestId, userId: identity?.userId }),
+        // Who to rate-limit an anonymous caller as (rate-limit.ts).
+        clientAddress: req.socket.remoteAddress,
+      })),
+    );
   }
 
   return instrumentedListener({

@@ -26,6 +26,8 @@ export function createSubgraphMetrics(registry: Registry): SubgraphMetrics {
     help: "Each subgraph's circuit breaker: 0 closed, 1 half-open (probing), 2 open (failing fast)",
     labelNames: ['subgraph'] as const,
     registers: [registry],
+    // Across a cluster's workers (cluster-metrics.ts), the worst breaker: one worker failing fast shows.
+    aggregator: 'max',
   });
   return {
     startFetch: (subgraph) => {
