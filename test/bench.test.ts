@@ -260,4 +260,40 @@ describe('the figures', () => {
       ],
     });
   });
+
+  it('takes router variants as a name and settings, and refuses malformed ones', () => {
+    const parsed = parseBenchFlags([
+      '--router-variant',
+      'small-cache:QUERY_PLAN_CACHE_MIB=1,SUBGRAPH_CONNECTIONS=8',
+      '--router-variant',
+      'url:OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318/a=b',
+    ]);
+    expect('flags' in parsed && parsed.flags.routerVariants).toEqual([
+      { name: 'small-cache', env: { QUERY_PLAN_CACHE_MIB: '1', SUBGRAPH_CONNECTIONS: '8' } },
+      { name: 'url', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/a=b' } },
+    ]);
+
+    expect(
+      parseBenchFlags([
+        '--router-variant',
+        'Big:X=1',
+        '--router-variant',
+        'a:lower=1',
+        '--router-variant',
+        'b:',
+        '--router-variant',
+        'b:X=2',
+        '--targets',
+        'apollo-gateway',
+      ]),
+    ).toEqual({
+      problems: [
+        '--router-variant Big:X=1: the name before ":" must be lower-case letters, digits and -',
+        '--router-variant a:lower=1: "lower=1" is not KEY=VALUE',
+        '--router-variant b:: give at least one KEY=VALUE',
+        '--router-variant names must differ',
+        '--router-variant needs the router among --targets',
+      ],
+    });
+  });
 });

@@ -2,7 +2,9 @@
 //
 // The checkout saga under a steady stream of orders: every subgraph and every domain's event worker as
 // its own process (as `npm start` runs them), the router in front pinned to its own core, and orders
-// placed through it at a fixed rate. Each rate is one phase: place orders for the duration, wait for
+// placed through it at a fixed rate. Unlike the gateway bench, the subgraphs and workers are not held to
+// the other core: the saga is their work, so they get the whole machine, shared with the router as a
+// deployment on two cores would share it. Each rate is one phase: place orders for the duration, wait for
 // the saga to finish what they started, then read back from the database how fast events were handled
 // and how long orders took from placeOrder to CONFIRMED. It measures; it tunes nothing.
 import { mkdtempSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareScenarioData } from './bench-data.ts';
 import { runLoad, type LoadResult } from './load.ts';
-import { canPin, pinSelf, ProcessGroup } from './processes.ts';
+import { canPin, ProcessGroup } from './processes.ts';
 import { writeDocs, writeJsonLines } from './report.ts';
 import { collectRunInfo, finishRunInfo, type RunInfo } from './run-info.ts';
 import {
@@ -25,7 +27,7 @@ import {
 } from './saga-figures.ts';
 import { placeOrders } from './scenarios.ts';
 import { seedBenchData, seedPlan } from './seed.ts';
-import { SQL_PROXY, startStack, SUPPORT_CPU } from './stack.ts';
+import { SQL_PROXY, startStack } from './stack.ts';
 import { startTarget } from './targets.ts';
 
 const REDIS_PREFIX = 'supergraph-bench-events';
@@ -123,6 +125,19 @@ function parseFlags(args: string[]): EventFlags | { problems: string[] } | 'help
   return problems.length > 0 ? { problems } : flags;
 }
 
+/**
+ * Puts the bench's customers in notifications' recipient directory, as their UserRegistered would
+ * have: the bench seed writes them straight into users' table, so no such event ever ran, and every
+ * OrderConfirmed for them would fail (unknown recipient) and be retried until it became a dead letter.
+ */
+async function registerRecipients(client: Awaited<ReturnType<typeof openAdmin>>): Promise<void> {
+  await client.query(
+    `insert into notifications.recipient (user_id, email, name, updated_at)
+     select id, email, name, created_at from users.user_account
+     on conflict (user_id) do nothing`,
+  );
+}
+
 /** Waits until no order of the window is PENDING and no event was handled for a second, or the limit. */
 async function drain(
   client: Awaited<ReturnType<typeof openAdmin>>,
@@ -180,7 +195,7 @@ function markdown(info: RunInfo, phases: Phase[]): string {
     `Run ${info.date} on commit \`${info.commit}\`, Node ${info.node}, ${info.machine.cpu} (${info.machine.cores} cores). ` +
       `Load average at start ${info.loadAtStart.join(', ')}, at end ${info.loadAtEnd?.join(', ') ?? 'n/a'}. ` +
       (info.pinned
-        ? 'Router on CPU 0; subgraphs, workers, SQL proxy and load generator on CPU 1.'
+        ? 'Router pinned to CPU 0; subgraphs, workers, SQL proxy and load generator on either CPU.'
         : 'Processes not pinned.'),
     '',
     `Flags: \`${JSON.stringify(info.flags)}\`.`,
@@ -198,12 +213,16 @@ function markdown(info: RunInfo, phases: Phase[]): string {
 }
 
 async function main(flags: EventFlags): Promise<void> {
-  const pinned = flags.pin && canPin() && pinSelf(SUPPORT_CPU);
+  const pinned = flags.pin && canPin();
   const info = collectRunInfo({ ...flags }, pinned);
   const logDir = mkdtempSync(join(tmpdir(), 'supergraph-bench-events-'));
-  const group = new ProcessGroup({ logDir, pin: pinned });
-  const stopEverything = () =>
-    group.stopAll([(managed) => managed.name === 'router', (managed) => managed.name !== SQL_PROXY]);
+  // Two groups: the router's, pinned to the gateway CPU; the saga's processes', left to the scheduler.
+  const routerGroup = new ProcessGroup({ logDir, pin: pinned });
+  const group = new ProcessGroup({ logDir, pin: false });
+  const stopEverything = async () => {
+    await routerGroup.stopAll();
+    await group.stopAll([(managed) => managed.name !== SQL_PROXY]);
+  };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stopEverything().then(() => process.exit(130)));
   }
@@ -223,9 +242,10 @@ async function main(flags: EventFlags): Promise<void> {
   try {
     const plan = seedPlan(1);
     await seedBenchData(stack.adminUrl, stack.database, plan);
+    await registerRecipients(client);
     const data = await prepareScenarioData(stack, plan);
     const router = await startTarget('router', stack, {
-      group,
+      group: routerGroup,
       portBase: flags.portBase,
       redisPrefix: REDIS_PREFIX,
     });

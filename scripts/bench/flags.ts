@@ -2,7 +2,7 @@
 // starts anything, with one line per problem.
 import { parseArgs } from 'node:util';
 import { SCENARIOS, type ScenarioName } from './scenarios.ts';
-import { TARGET_NAMES, type TargetName } from './targets.ts';
+import { TARGET_NAMES, type RouterVariant, type TargetName } from './targets.ts';
 
 export interface BenchFlags {
   quick: boolean;
@@ -19,6 +19,8 @@ export interface BenchFlags {
   database: string;
   pin: boolean;
   docs: boolean;
+  /** Extra routers under test, each with settings of its own: an A/B of a setting in one run. */
+  routerVariants: RouterVariant[];
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [flags]
@@ -38,6 +40,9 @@ export const BENCH_USAGE = `Usage: npm run bench -- [flags]
   --database NAME         the bench database, dropped and recreated; default bench
   --no-pin                do not pin processes to CPUs
   --docs / --no-docs      write the table into docs/benchmarks.md (default: on for full runs)
+  --router-variant NAME:KEY=VALUE,...
+                          one more router under test, started with these settings added (repeatable;
+                          e.g. --router-variant no-otel:OTEL_CONTEXT=off); it takes turns with the others
 `;
 
 function positiveInteger(
@@ -77,6 +82,23 @@ function scales(value: string | undefined, problems: string[]): number[] {
 }
 
 /** The flags, or a list of what is wrong with them. */
+/** `NAME:KEY=VALUE,KEY=VALUE`; a value cannot hold a comma. */
+function routerVariant(value: string, problems: string[]): RouterVariant {
+  const [name = '', settings = ''] = value.split(/:(.*)/s);
+  const env: Record<string, string> = {};
+  const given = settings.split(',').filter(Boolean);
+  for (const setting of given) {
+    const [key = '', assigned] = setting.split(/=(.*)/s);
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(key) || assigned === undefined)
+      problems.push(`--router-variant ${value}: "${setting}" is not KEY=VALUE`);
+    else env[key] = assigned;
+  }
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+    problems.push(`--router-variant ${value}: the name before ":" must be lower-case letters, digits and -`);
+  else if (given.length === 0) problems.push(`--router-variant ${value}: give at least one KEY=VALUE`);
+  return { name, env };
+}
+
 export function parseBenchFlags(
   args: string[],
 ): { flags: BenchFlags } | { problems: string[] } | { help: true } {
@@ -100,6 +122,7 @@ export function parseBenchFlags(
         'no-pin': { type: 'boolean' },
         docs: { type: 'boolean' },
         'no-docs': { type: 'boolean' },
+        'router-variant': { type: 'string', multiple: true },
       },
       strict: true,
     }));
@@ -131,6 +154,11 @@ export function parseBenchFlags(
     database,
     pin: !values['no-pin'],
     docs: values['no-docs'] ? false : (values.docs ?? !quick),
+    routerVariants: (values['router-variant'] ?? []).map((value) => routerVariant(value, problems)),
   };
+  const names = flags.routerVariants.map((variant) => variant.name);
+  if (new Set(names).size !== names.length) problems.push('--router-variant names must differ');
+  if (names.length > 0 && !flags.targets.includes('router'))
+    problems.push('--router-variant needs the router among --targets');
   return problems.length > 0 ? { problems } : { flags };
 }

@@ -7,7 +7,7 @@ import { ROOT } from '../supergraph-config.ts';
 import type { RunInfo } from './run-info.ts';
 import { SCENARIOS, type ScenarioName } from './scenarios.ts';
 import type { Aggregate, ScenarioResult, SqlScaleResult } from './stats.ts';
-import { TARGET_TITLES, type TargetName } from './targets.ts';
+import { TARGET_TITLES, targetTitle, type TargetName } from './targets.ts';
 
 export const RESULTS_DIR = new URL('scripts/bench/results/', ROOT);
 export const DOCS_FILE = new URL('docs/benchmarks.md', ROOT);
@@ -51,7 +51,7 @@ const HEADER = [
 function row(result: ScenarioResult): string[] {
   const a = result.aggregate;
   return [
-    TARGET_TITLES[result.target],
+    targetTitle({ name: result.target, variant: result.variant }),
     fixed(a.requestsPerSecond, 0),
     `${fixed(a.requestsPerSecondRange[0], 0)}-${fixed(a.requestsPerSecondRange[1], 0)}`,
     fixed(a.p50Ms, 1),
@@ -73,7 +73,8 @@ function markdownTable(header: string[], rows: string[][]): string {
 }
 
 function resultFor(results: ScenarioResult[], scenario: ScenarioName, target: TargetName) {
-  return results.find((result) => result.scenario === scenario && result.target === target)?.aggregate;
+  return results.find((result) => result.scenario === scenario && result.target === target && !result.variant)
+    ?.aggregate;
 }
 
 /** The issue's goals as ratios from this run (issue 7, item 3), where the targets they need ran. */
@@ -108,7 +109,7 @@ function goals(results: ScenarioResult[]): string[][] {
       rows.push([`router p99/p50, ${scenario.name}`, '<= 3', fixed(result.p99Ms / result.p50Ms, 1)]);
   }
   const rss = results
-    .filter((result) => result.target === 'router')
+    .filter((result) => result.target === 'router' && !result.variant)
     .map((result) => result.aggregate.rssMb ?? 0);
   if (rss.length > 0) rows.push(['router RSS, highest sample (MB)', '<= 350', fixed(Math.max(...rss), 0)]);
   return rows;
@@ -143,6 +144,16 @@ function sqlScaleTable(results: SqlScaleResult[]): string {
   );
 }
 
+/** A list flag's entry: a scale or name as it is, a --router-variant as it was given. */
+function flagValue(value: unknown): string {
+  if (typeof value !== 'object' || value === null || !('name' in value) || !('env' in value))
+    return String(value);
+  const env = Object.entries(value.env as Record<string, string>).map(
+    ([key, setting]) => `${key}=${setting}`,
+  );
+  return `${String(value.name)}:${env.join(';')}`;
+}
+
 /** The results as markdown: run details, one table per scenario, SQL by data scale, the goals. */
 export function resultsMarkdown(
   info: RunInfo,
@@ -150,7 +161,7 @@ export function resultsMarkdown(
   sqlScales: SqlScaleResult[],
 ): string {
   const flags = Object.entries(info.flags)
-    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : String(value)}`)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.map(flagValue).join(',') : String(value)}`)
     .join(' ');
   const parts = [
     `Run ${info.date} on commit \`${info.commit}\`, Node ${info.node}, ${info.machine.cpu} (${info.machine.cores} cores, ` +
@@ -187,7 +198,10 @@ export function resultsMarkdown(
  * Replaces one block of results (`results` for the gateway bench, `events` for the saga bench) between
  * its markers in docs/benchmarks.md, or appends it. The page is formatted as `npm run lint` checks it.
  */
-export async function writeDocs(markdown: string, name: 'results' | 'events' = 'results'): Promise<void> {
+export async function writeDocs(
+  markdown: string,
+  name: 'results' | 'events' | 'soak' = 'results',
+): Promise<void> {
   const startMarker = `<!-- bench:${name}:start -->`;
   const endMarker = `<!-- bench:${name}:end -->`;
   const block = `${startMarker}\n\n${markdown}\n\n${endMarker}`;

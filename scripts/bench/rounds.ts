@@ -9,7 +9,7 @@ import { canSampleProcesses, difference, sampleProcessTree, subgraphRequestCount
 import type { Operation, Scenario, ScenarioData } from './scenarios.ts';
 import type { Stack } from './stack.ts';
 import { aggregate, type Cost, type RoundResult, type ScenarioResult } from './stats.ts';
-import type { Target } from './targets.ts';
+import { targetLabel, type Target } from './targets.ts';
 import { postOperation } from './verify.ts';
 
 const PROBE_REQUESTS = 30;
@@ -142,7 +142,7 @@ export async function runScenario(
       const result = await measureRound(target, operations, stack, flags, flags.durationSeconds);
       rounds.get(target)?.push(result);
       log(
-        `  round ${round}/${flags.rounds} ${target.name.padEnd(18)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
+        `  round ${round}/${flags.rounds} ${targetLabel(target).padEnd(18)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
           `  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`,
       );
     }
@@ -153,6 +153,7 @@ export async function runScenario(
     results.push({
       scenario: scenario.name,
       target: target.name,
+      ...(target.variant ? { variant: target.variant } : {}),
       aggregate: aggregate(targetRounds),
       cost: await probeCost(target, operations, stack),
       rounds: targetRounds,

@@ -35,7 +35,8 @@ async function sqlAtScales(
   run: { targets: Target[]; data: ScenarioData; stack: Stack; results: ScenarioResult[] },
 ): Promise<SqlScaleResult[]> {
   const scenarios = SCENARIOS.filter((scenario) => SQL_SCALE_SCENARIOS.includes(scenario.name));
-  const gateways = run.targets.filter((target) => target.name !== 'direct');
+  // Statement counts do not depend on router settings: the variants are left out.
+  const gateways = run.targets.filter((target) => target.name !== 'direct' && !target.variant);
   const measured: SqlScaleResult[] = [];
   for (const scale of flags.sqlScales) {
     if (scale < flags.scale) {
@@ -49,7 +50,7 @@ async function sqlAtScales(
     for (const scenario of scenarios) {
       for (const target of gateways) {
         const earlier = run.results.find(
-          (result) => result.scenario === scenario.name && result.target === target.name,
+          (result) => result.scenario === scenario.name && result.target === target.name && !result.variant,
         );
         const cost =
           scale === flags.scale && earlier
@@ -69,7 +70,10 @@ async function main(flags: BenchFlags): Promise<void> {
   const logDir = mkdtempSync(join(tmpdir(), 'supergraph-bench-'));
   const group = new ProcessGroup({ logDir, pin: pinned });
   const stopEverything = () =>
-    group.stopAll([(managed) => isTargetName(managed.name), (managed) => managed.name !== SQL_PROXY]);
+    group.stopAll([
+      (managed) => isTargetName(managed.name) || managed.name.startsWith('router-'),
+      (managed) => managed.name !== SQL_PROXY,
+    ]);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stopEverything().then(() => process.exit(130)));
   }
@@ -100,6 +104,17 @@ async function main(flags: BenchFlags): Promise<void> {
         await startTarget(name, stack, { group, portBase: flags.portBase, redisPrefix: REDIS_PREFIX }),
       );
       log(`bench: ${name} is up`);
+    }
+    for (const [index, variant] of flags.routerVariants.entries()) {
+      targets.push(
+        await startTarget('router', stack, {
+          group,
+          portBase: flags.portBase,
+          redisPrefix: REDIS_PREFIX,
+          variant: { index, ...variant },
+        }),
+      );
+      log(`bench: router [${variant.name}] is up`);
     }
     const scenarios = SCENARIOS.filter((scenario) => flags.scenarios.includes(scenario.name));
     const verifications = await verifyTargets(targets, scenarios, data);

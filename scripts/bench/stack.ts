@@ -62,6 +62,8 @@ export interface Stack {
 export function benchPorts(base: number) {
   return {
     router: base,
+    /** The routers of --router-variant, in order. */
+    routerVariant: (index: number) => base + 30 + index,
     apolloGateway: base + 10,
     hiveGateway: base + 11,
     hiveGatewayRust: base + 12,

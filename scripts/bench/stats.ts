@@ -56,6 +56,8 @@ export interface Cost {
 export interface ScenarioResult {
   scenario: ScenarioName;
   target: TargetName;
+  /** Set for a --router-variant router. */
+  variant?: string;
   aggregate: Aggregate;
   cost: Cost;
   rounds: RoundResult[];
@@ -64,6 +66,7 @@ export interface ScenarioResult {
 export interface SqlScaleResult {
   scenario: ScenarioName;
   target: TargetName;
+  variant?: string;
   scale: number;
   cost: Cost;
 }

@@ -1,5 +1,6 @@
 // The gateways under test, each started as its own process on the gateway CPU over the same supergraph
 // file and subgraphs, and the ceiling: the subgraph itself, for queries one subgraph answers alone.
+import { routerNodeOptions } from '../../router/src/node-options.ts';
 import type { Managed, ProcessGroup } from './processes.ts';
 import { benchPorts, GATEWAY_CPU, type Stack } from './stack.ts';
 
@@ -24,8 +25,25 @@ export const TARGET_TITLES: Record<TargetName, string> = {
   direct: 'subgraph directly (ceiling)',
 };
 
+/** How a target is named in tables and logs: its title, and the variant's name after it. */
+export function targetTitle(target: { name: TargetName; variant?: string | undefined }): string {
+  return target.variant ? `${TARGET_TITLES[target.name]} [${target.variant}]` : TARGET_TITLES[target.name];
+}
+
+/** How a target is named in progress lines and JSON: `router`, `router[no-otel]`. */
+export const targetLabel = (target: { name: TargetName; variant?: string | undefined }): string =>
+  target.variant ? `${target.name}[${target.variant}]` : target.name;
+
+/** A router started with settings of its own (--router-variant): an A/B of a setting in one run. */
+export interface RouterVariant {
+  name: string;
+  env: Record<string, string>;
+}
+
 export interface Target {
   name: TargetName;
+  /** A router started with settings of its own (--router-variant). */
+  variant?: string;
   /** Where the load goes (the GraphQL endpoint's origin). */
   origin: string;
   /** The process whose CPU and memory are measured. */
@@ -49,7 +67,12 @@ async function waitGraphQL(group: ProcessGroup, managed: Managed, origin: string
 export async function startTarget(
   name: TargetName,
   stack: Stack,
-  options: { group: ProcessGroup; portBase: number; redisPrefix: string },
+  options: {
+    group: ProcessGroup;
+    portBase: number;
+    redisPrefix: string;
+    variant?: { index: number } & RouterVariant;
+  },
 ): Promise<Target> {
   const { group } = options;
   const ports = benchPorts(options.portBase);
@@ -71,22 +94,27 @@ export async function startTarget(
     };
   }
   if (name === 'router') {
+    const { variant } = options;
+    const port = variant ? ports.routerVariant(variant.index) : ports.router;
     const managed = group.launch(
-      'router',
+      variant ? `router-${variant.name}` : 'router',
       'router/src/main.ts',
       {
-        ...peerEnv(ports.router),
+        ...peerEnv(port),
         // The bench's callers send far more than any person would; the limits would refuse them.
         RATE_LIMIT_QUERIES_PER_MINUTE: HIGH_LIMIT,
         RATE_LIMIT_MUTATIONS_PER_MINUTE: HIGH_LIMIT,
         RATE_LIMIT_KEY_PREFIX: `${options.redisPrefix}:rate-limit`,
         APQ_KEY_PREFIX: `${options.redisPrefix}:`,
+        // As it is deployed (router/src/node-options.ts); a variant may set NODE_OPTIONS of its own.
+        NODE_OPTIONS: routerNodeOptions(process.env.NODE_OPTIONS),
+        ...variant?.env,
       },
       GATEWAY_CPU,
     );
-    const origin = `http://127.0.0.1:${ports.router}`;
+    const origin = `http://127.0.0.1:${port}`;
     await group.waitReady(managed, `${origin}/ready`);
-    return { name, origin, process: managed };
+    return { name, origin, process: managed, ...(variant ? { variant: variant.name } : {}) };
   }
   const port = {
     'apollo-gateway': ports.apolloGateway,

@@ -3,7 +3,7 @@
 // errors), and its figures would mean nothing.
 import { signInternalRequest } from '@supergraph/identity';
 import type { Operation, Scenario, ScenarioData } from './scenarios.ts';
-import type { Target } from './targets.ts';
+import { targetLabel, type Target } from './targets.ts';
 
 export interface Verification {
   scenario: string;
@@ -51,14 +51,14 @@ export async function verifyTargets(
           problem = `status ${status}: ${JSON.stringify(errors ?? json).slice(0, 300)}`;
         } else if (answer === 'null') {
           problem = 'no data';
-        } else if ((reference[index] ??= { target: target.name, answer }).answer !== answer) {
+        } else if ((reference[index] ??= { target: targetLabel(target), answer }).answer !== answer) {
           problem = `answer differs from ${reference[index].target}'s: ${answer.slice(0, 300)}`;
         }
         if (problem) break;
       }
       verifications.push({
         scenario: scenario.name,
-        target: target.name,
+        target: targetLabel(target),
         ok: !problem,
         ...(problem ? { problem } : {}),
       });
