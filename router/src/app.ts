@@ -128,6 +128,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     audience: env.JWT_AUDIENCE,
     cacheMaxAgeMs: env.JWKS_CACHE_MAX_AGE_MS,
     cooldownMs: env.JWKS_COOLDOWN_MS,
+    cacheEntries: env.TOKEN_CACHE_ENTRIES,
     logger,
   });
   // The handler needs Apollo and Apollo's drain plugin needs the server: the listener is bound below.

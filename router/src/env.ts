@@ -69,6 +69,10 @@ export const envSchema = z.object({
     .min(1)
     .default(10 * 60_000),
   JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
+  // Verified tokens remembered, so a client's next request with the same token skips the signature
+  // check (token-verifier.ts says when a remembered one still counts); 0 checks every request. An entry
+  // is about 1 KB.
+  TOKEN_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   SUBGRAPH_URLS: subgraphUrls,
   // Each subgraph's timeout and circuit breaker: SUBGRAPH_TIMEOUT_MS, SUBGRAPH_BREAKER_ERROR_PERCENT,
   // SUBGRAPH_BREAKER_RESET_MS and SUBGRAPH_BREAKER_VOLUME (calls in the window before it may open, so one

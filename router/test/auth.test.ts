@@ -164,3 +164,25 @@ describe('signing keys rotating while the router runs', () => {
     expect(jwksFetches).toBeGreaterThan(fetchesBefore);
   });
 });
+
+describe('tokens the router has verified before', () => {
+  it('refuses a token it accepted once its key is retired and the key set has aged', async () => {
+    const third = await newKey('key-3');
+    published = [...published, third];
+    const token = await sign(third);
+    const accepted = await eventually(async () => {
+      const answer = await as(token);
+      return answer.status === 200 ? answer : undefined;
+    });
+    expect(accepted.data).toEqual({ whoami: { userId: 'user-1', role: 'CUSTOMER' } });
+    // Accepted again, now from what the router remembers.
+    expect((await as(token)).data).toEqual({ whoami: { userId: 'user-1', role: 'CUSTOMER' } });
+
+    published = published.filter((key) => key.kid !== third.kid);
+    const refused = await eventually(async () => {
+      const answer = await as(token);
+      return answer.status === 401 ? answer : undefined;
+    });
+    expectRefused(refused);
+  });
+});
