@@ -79,7 +79,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
   // One fetcher, and so one breaker, per subgraph and URL, kept across supergraph reloads (the gateway
   // builds its data sources again on each): a reload must not reset an open circuit.
   const fetchers = new Map<string, SubgraphFetcher>();
-  function fetcherFor(name: string, url: string): SubgraphFetcher['fetch'] {
+  function fetcherFor(name: string, url: string): SubgraphFetcher['send'] {
     const key = `${name} ${url}`;
     let fetcher = fetchers.get(key);
     if (!fetcher) {
@@ -94,7 +94,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
       });
       fetchers.set(key, fetcher);
     }
-    return fetcher.fetch;
+    return fetcher.send;
   }
 
   const gateway = new ApolloGateway({
@@ -108,7 +108,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
       if (!target) {
         throw new Error(`subgraph ${name} has no routing URL; set one in supergraph.yaml or SUBGRAPH_URLS`);
       }
-      return new SubgraphDataSource({ url: target, fetcher: fetcherFor(name, target) });
+      return new SubgraphDataSource({ url: target, send: fetcherFor(name, target) });
     },
     queryPlannerConfig: {
       cache: createQueryPlanCache({

@@ -1,6 +1,7 @@
-import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSource } from '@apollo/gateway';
 
-type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+/** A subgraph's answer as the gateway takes it from a data source. */
+export type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 /**
  * The distinct representations of an `_entities` fetch and, for each original position, where its

@@ -1,63 +1,119 @@
+import { STATUS_CODES } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { IDENTITY_HEADERS } from '@supergraph/identity';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { RequestContext } from '@supergraph/server-kit';
-import { dedupeRepresentations, expandEntities } from './entity-dedup.ts';
-import { SUBGRAPH_UNAVAILABLE_MESSAGE } from './subgraph-fetcher.ts';
+import { dedupeRepresentations, expandEntities, type GatewayGraphQLResponse } from './entity-dedup.ts';
+import type { SubgraphAnswer, SubgraphFetcher } from './subgraph-fetcher.ts';
 
-type SubgraphResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+type Options = GraphQLDataSourceProcessOptions<Partial<RequestContext>>;
+
+/** A cache hint as Apollo Server's cache policy takes it. */
+interface CacheHint {
+  maxAge: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
 
 /**
- * A subgraph as the gateway sees it. The context is the router's own: the identity the router
- * verified, never anything the client claimed. Health checks run without one, hence Partial.
+ * A subgraph as the gateway sees it: does what @apollo/gateway's RemoteGraphQLDataSource does for a
+ * subgraph fetch, minus the WHATWG Request and Headers it builds around every call and never reads.
+ * The context is the router's own: the identity the router verified, never anything the client
+ * claimed. Health checks and schema loading run without one, hence Partial.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<Partial<RequestContext>> {
-  /**
-   * Starts every subgraph request from empty headers: no client header reaches a subgraph (an
-   * `x-supergraph-user-id` a client sent included). The fetcher signs what is set here and adds the
-   * `traceparent` of its own span, never the client's.
-   */
-  override willSendRequest({
-    request,
-    context,
-  }: GraphQLDataSourceProcessOptions<Partial<RequestContext>>): void {
-    const headers = request.http?.headers;
-    if (!headers) return;
-    for (const [name] of [...headers]) headers.delete(name);
-    headers.set('content-type', 'application/json');
-    if (context.requestId) headers.set('x-request-id', context.requestId);
-    if (context.identity) {
-      headers.set(IDENTITY_HEADERS.userId, context.identity.userId);
-      headers.set(IDENTITY_HEADERS.role, context.identity.role);
-    }
+export class SubgraphDataSource implements GraphQLDataSource<Partial<RequestContext>> {
+  readonly url: string;
+  readonly #send: SubgraphFetcher['send'];
+
+  constructor(options: { url: string; send: SubgraphFetcher['send'] }) {
+    this.url = options.url;
+    this.#send = options.send;
   }
 
   /** Sends each distinct entity representation once (entity-dedup.ts). */
-  override async process(options: GraphQLDataSourceProcessOptions<Partial<RequestContext>>) {
+  async process(options: Options): Promise<GatewayGraphQLResponse> {
     const representations = options.request.variables?.representations;
-    if (!Array.isArray(representations)) return super.process(options);
+    if (!Array.isArray(representations)) return this.#fetch(options, options.request.variables);
     const { unique, indexOf } = dedupeRepresentations(representations);
-    if (unique.length === representations.length) return super.process(options);
-    const variables = { ...options.request.variables, representations: unique };
-    const response = await super.process({ ...options, request: { ...options.request, variables } });
+    if (unique.length === representations.length) return this.#fetch(options, options.request.variables);
+    const response = await this.#fetch(options, { ...options.request.variables, representations: unique });
     return expandEntities(response, indexOf);
   }
 
+  async #fetch(
+    options: Options,
+    variables: Options['request']['variables'],
+  ): Promise<GatewayGraphQLResponse> {
+    const { query, operationName, extensions } = options.request;
+    if (!query) throw new Error('Missing query');
+    const context = options.context as Partial<RequestContext>;
+    const answer = await this.#send({
+      body: JSON.stringify({ query, variables, operationName, extensions }),
+      identity: context.identity ?? null,
+      requestId: context.requestId,
+    });
+    if (answer.status < 200 || answer.status >= 300) throw this.#errorFrom(answer);
+    const body = parseBody(answer);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+    }
+    // Only a client's operation has a response whose cache policy the subgraph's answer restricts.
+    if ('incomingRequestContext' in options) {
+      const policy = options.incomingRequestContext.overallCachePolicy;
+      if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.headers['cache-control']));
+    }
+    return body as GatewayGraphQLResponse;
+  }
+
   /**
-   * A subgraph answers 401 only when it refuses the router's signature: a deployment fault (the two
-   * disagree on INTERNAL_SECRET), not something the caller did, so it must not reach them as
-   * UNAUTHENTICATED. The error masker logs this message and shows the caller a generic one.
+   * A subgraph answers 401 or 403 only when it refuses the router's signature: a deployment fault (the
+   * two disagree on INTERNAL_SECRET), not something the caller did, so it must not reach them as
+   * UNAUTHENTICATED. The error masker logs this message and shows the caller a generic one. Any other
+   * status below 500 (5xx fail in the fetcher, against the breaker) is reported as the gateway does.
    */
-  override async errorFromResponse(response: SubgraphResponse): Promise<GraphQLError> {
-    if (response.status === 401 || response.status === 403) {
+  #errorFrom(answer: SubgraphAnswer): GraphQLError {
+    if (answer.status === 401 || answer.status === 403) {
       return new GraphQLError(
-        `subgraph at ${this.url} refused the router's request (${response.status}); check that both share INTERNAL_SECRET`,
+        `subgraph at ${this.url} refused the router's request (${answer.status}); check that both share INTERNAL_SECRET`,
         { extensions: { code: 'INTERNAL_SERVER_ERROR' } },
       );
     }
-    if (response.status === 502 || response.status === 503 || response.status === 504) {
-      return new GraphQLError(SUBGRAPH_UNAVAILABLE_MESSAGE, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    const statusText = STATUS_CODES[answer.status] ?? '';
+    let body: unknown;
+    try {
+      body = parseBody(answer);
+    } catch {
+      body = answer.body;
     }
-    return super.errorFromResponse(response);
+    return new GraphQLError(`${answer.status}: ${statusText}`, {
+      extensions: { response: { url: this.url, status: answer.status, statusText, body } },
+    });
   }
+}
+
+/** JSON when the subgraph says it is, its text otherwise (as the gateway's data source reads it). */
+function parseBody(answer: SubgraphAnswer): unknown {
+  const type = answer.headers['content-type'];
+  const json =
+    typeof type === 'string' &&
+    (type.startsWith('application/json') || type.startsWith('application/graphql-response+json'));
+  return json ? JSON.parse(answer.body) : answer.body;
+}
+
+/**
+ * What a subgraph's Cache-Control allows the whole response: its max-age and scope, and no caching
+ * without one (the gateway's rule: the response is as cacheable as its least cacheable part).
+ */
+function cacheHint(header: string | string[] | undefined): CacheHint {
+  const hint: CacheHint = { maxAge: 0 };
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return hint;
+  const directives = new Map<string, string | true>();
+  for (const part of value.trim().split(/\s*,\s*/)) {
+    const [name = '', argument] = part.split(/\s*=\s*/, 2);
+    directives.set(name, argument === undefined ? true : argument.replace(/^"|"$/g, ''));
+  }
+  const maxAge = directives.get('max-age');
+  if (typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge)) hint.maxAge = Number(maxAge);
+  if (directives.get('private') === true) hint.scope = 'PRIVATE';
+  if (directives.get('public') === true) hint.scope = 'PUBLIC';
+  return hint;
 }

@@ -1,32 +1,33 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
-import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { IDENTITY_HEADERS, signInternalRequest, type Identity, type Role } from '@supergraph/identity';
+import { IDENTITY_HEADERS, signInternalRequest, type Identity } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logging';
 import { createBreaker, type BreakerOptions, type BreakerState } from '@supergraph/resilience';
 import { injectTraceContext, SERVICE_ATTRIBUTE, SpanKind, withSpan } from '@supergraph/telemetry';
 import type { SubgraphMetrics } from './subgraph-metrics.ts';
-import { SubgraphResponse } from './subgraph-response.ts';
-
-export type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
 const TRACER = '@supergraph/router';
 
-const ROLES: readonly string[] = ['CUSTOMER', 'ADMIN'] satisfies Role[];
 export const SUBGRAPH_UNAVAILABLE_MESSAGE = 'A service this request needs is unavailable; try again shortly.';
 
-/** The caller the data source put on the request; it set these headers from the verified context only. */
-function identityOf(headers: Record<string, string>): Identity | null {
-  const userId = headers[IDENTITY_HEADERS.userId];
-  const role = headers[IDENTITY_HEADERS.role];
-  if (userId === undefined && role === undefined) return null;
-  if (!userId || !role || !ROLES.includes(role))
-    throw new Error('malformed identity headers on a subgraph request');
-  return { userId, role: role as Role };
+/** One GraphQL request to a subgraph, on behalf of the caller the router verified. */
+export interface SubgraphRequest {
+  /** The JSON body, the exact string that is signed and sent. */
+  body: string;
+  identity: Identity | null;
+  requestId?: string | undefined;
+}
+
+/** A subgraph's answer below 500, its body read in full under the call's deadline. */
+export interface SubgraphAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
 }
 
 export interface SubgraphFetcher {
-  fetch: Fetcher;
+  send: (request: SubgraphRequest) => Promise<SubgraphAnswer>;
   state: () => BreakerState;
   /** Stops the breaker's timers and closes the pool's connections. */
   shutdown: () => Promise<void>;
@@ -38,7 +39,6 @@ class SubgraphServerError extends Error {
 }
 
 interface Call {
-  method: string;
   headers: Record<string, string>;
   body: string;
 }
@@ -83,7 +83,7 @@ export function createSubgraphFetcher(options: {
     async (signal, call: Call) => {
       const response = await pool.request({
         path,
-        method: call.method === 'GET' ? 'GET' : 'POST',
+        method: 'POST',
         headers: call.headers,
         body: call.body,
         signal,
@@ -93,7 +93,7 @@ export function createSubgraphFetcher(options: {
       if (response.statusCode >= 500) {
         throw new SubgraphServerError(`subgraph ${name} answered ${response.statusCode}`);
       }
-      return new SubgraphResponse(url, response.statusCode, response.headers, text);
+      return { status: response.statusCode, headers: response.headers, body: text };
     },
     options.breaker,
     logger,
@@ -101,45 +101,50 @@ export function createSubgraphFetcher(options: {
   );
   metrics.breakerState(name, breaker.state());
 
-  // The gateway calls the URL it was built with, the one the pool was opened to.
-  const fetcher: Fetcher = async (_url, init = {}) => {
-    const body = typeof init.body === 'string' ? init.body : (init.body?.toString('utf8') ?? '');
-    const headers = { ...init.headers };
-    Object.assign(
-      headers,
-      signInternalRequest(secret, { identity: identityOf(headers), search: target.search, body }),
-    );
-    const method = init.method ?? 'POST';
-    const attributes = {
-      [SERVICE_ATTRIBUTE]: 'router',
-      'supergraph.subgraph': name,
-      'http.request.method': method,
-      'url.full': url,
+  const attributes = {
+    [SERVICE_ATTRIBUTE]: 'router',
+    'supergraph.subgraph': name,
+    'http.request.method': 'POST',
+    'url.full': url,
+  };
+
+  /**
+   * Only what is set here reaches the subgraph: no header of the client's does (an
+   * `x-supergraph-user-id` a client sent included), nor the client's `traceparent`, only this span's.
+   */
+  function send({ body, identity, requestId }: SubgraphRequest): Promise<SubgraphAnswer> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...(requestId ? { 'x-request-id': requestId } : {}),
+      ...(identity
+        ? { [IDENTITY_HEADERS.userId]: identity.userId, [IDENTITY_HEADERS.role]: identity.role }
+        : {}),
+      ...signInternalRequest(secret, { identity, search: target.search, body }),
     };
     return withSpan(TRACER, `subgraph ${name}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
       injectTraceContext(headers);
       const wasOpen = breaker.state() === 'open';
       const end = metrics.startFetch(name);
       try {
-        const response = await breaker.call({ method, headers, body });
-        span.setAttribute('http.response.status_code', response.status);
-        end(response.ok ? 'ok' : 'http_error');
-        return response;
+        const answer = await breaker.call({ headers, body });
+        span.setAttribute('http.response.status_code', answer.status);
+        end(answer.status >= 200 && answer.status < 300 ? 'ok' : 'http_error');
+        return answer;
       } catch (error) {
         end(wasOpen && breaker.state() === 'open' ? 'rejected' : 'failed');
         // The cause stays on the router's span and in its log; the client only learns the code.
         span.recordException(error instanceof Error ? error : String(error));
         span.setAttribute('supergraph.breaker.state', breaker.state());
         logger.warn(
-          { subgraph: name, url, requestId: headers['x-request-id'], breaker: breaker.state() },
+          { subgraph: name, url, requestId, breaker: breaker.state() },
           `subgraph ${name} call failed: ${error instanceof Error ? error.message : String(error)}`,
         );
         throw new GraphQLError(SUBGRAPH_UNAVAILABLE_MESSAGE, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
       }
     });
-  };
+  }
   return {
-    fetch: fetcher,
+    send,
     state: breaker.state,
     shutdown: async () => {
       breaker.shutdown();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { signInternalRequest } from '@supergraph/identity';
+import { createLogger } from '@supergraph/logging';
 import { TEST_INTERNAL_SECRET } from '@supergraph/testing';
 import type { Router } from '../src/app.ts';
 import { TEST_AUDIENCE, TEST_ISSUER, type JwksServer } from './support/jwks-server.ts';
@@ -128,6 +129,34 @@ describe('router operations', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     expect(await response.text()).toMatch(/embeddable-sandbox/);
+  });
+});
+
+describe("a router whose INTERNAL_SECRET differs from the subgraphs'", () => {
+  it('answers an internal error and logs which setting disagrees', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({
+      name: 'router',
+      level: 'info',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    const mismatched = await startWhoamiStack(
+      WHOAMI_TYPE_DEFS,
+      { logger },
+      { INTERNAL_SECRET: 'x'.repeat(40) },
+    );
+    try {
+      const result = await post(mismatched.graphql, WHOAMI);
+      expect(result.data).toEqual({ whoami: null });
+      expect(result.errors).toEqual([
+        { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      ]);
+      expect(JSON.stringify(lines)).toMatch(
+        /refused the router's request \(401\); check that both share INTERNAL_SECRET/,
+      );
+    } finally {
+      await mismatched.stop();
+    }
   });
 });
 
