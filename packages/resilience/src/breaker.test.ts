@@ -46,6 +46,22 @@ describe('createBreaker', () => {
     breaker.shutdown();
   });
 
+  it('never aborts the signal of a call that answered in time', async () => {
+    let seen: AbortSignal | undefined;
+    const breaker = createBreaker(
+      'quick service',
+      async (signal) => {
+        seen = signal;
+        return 'done';
+      },
+      options,
+    );
+    await expect(breaker.call()).resolves.toBe('done');
+    await sleep(options.timeoutMs + 50);
+    expect(seen?.aborted).toBe(false);
+    breaker.shutdown();
+  });
+
   it('lets a deliberate DomainError through without counting it as a failure', async () => {
     const breaker = createBreaker(
       'catalog',

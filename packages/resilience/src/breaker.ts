@@ -37,7 +37,17 @@ export function createBreaker<TArgs extends unknown[], TResult>(
   hooks: { onStateChange?: (state: BreakerState) => void } = {},
 ): Breaker<TArgs, TResult> {
   const breaker = new CircuitBreaker(
-    (...args: TArgs) => action(AbortSignal.timeout(options.timeoutMs), ...args),
+    (...args: TArgs) => {
+      // Not AbortSignal.timeout: its timer outlives the call and fires anyway, building a DOMException
+      // with its stack for every call ever made, one timeout later. This one is cleared when the call
+      // settles.
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () => controller.abort(new DOMException(`${dependency} timed out`, 'TimeoutError')),
+        options.timeoutMs,
+      );
+      return action(controller.signal, ...args).finally(() => clearTimeout(timer));
+    },
     {
       name: dependency,
       timeout: options.timeoutMs,
@@ -75,7 +85,7 @@ export function createBreaker<TArgs extends unknown[], TResult>(
   };
 }
 
-/** opossum's own timeout, or the action's AbortSignal.timeout firing inside fetch. */
+/** opossum's own timeout, or the action's signal aborting it at the same deadline. */
 function isTimeout(error: unknown): boolean {
   return (
     (error as { code?: unknown } | null)?.code === 'ETIMEDOUT' ||
