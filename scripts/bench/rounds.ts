@@ -62,7 +62,7 @@ async function measureRound(
   const snapshot = () => ({
     cpuMs: cpuOf([target.process.pid]),
     subgraphCpuMs: cpuOf(subgraphPids),
-    sqlProxyCpuMs: cpuOf([stack.sqlProxy.pid]),
+    sqlProxyCpuMs: cpuOf(stack.sqlProxy ? [stack.sqlProxy.pid] : []),
   });
   const rss = () => (canSampleProcesses ? sampleProcessTree(target.process.pid).rssBytes : null);
   const before = snapshot();
