@@ -153,24 +153,62 @@ async function main(options: { minutes: number; scenario: ScenarioName; docs: bo
   }
 }
 
-const { values } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
-    minutes: { type: 'string', default: '10' },
-    scenario: { type: 'string', default: 'mixed' },
-    docs: { type: 'boolean', default: false },
-    'port-base': { type: 'string', default: '14800' },
-  },
-  strict: true,
-});
-const minutes = Number(values.minutes);
-const portBase = Number(values['port-base']);
-if (!(minutes > 0) || !Number.isInteger(portBase)) {
-  process.stderr.write('bench: --minutes must be a positive number and --port-base a whole number\n');
+const SOAK_USAGE = `Usage: npm run bench:soak -- [flags]
+
+  --minutes N        how long the load lasts, in 30 s slices; default 10
+  --scenario NAME    one of ${SCENARIOS.map((scenario) => scenario.name).join(', ')}; default mixed
+  --port-base N      router port; subgraphs +1..+6, SQL proxy +20; default 14800
+  --docs             write the summary into docs/benchmarks.md
+  --help             this text
+`;
+
+interface SoakFlags {
+  minutes: number;
+  scenario: ScenarioName;
+  docs: boolean;
+  portBase: number;
+}
+
+/** The flags, `help`, or every problem with them. */
+function parseSoakFlags(args: string[]): SoakFlags | 'help' | { problems: string[] } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        minutes: { type: 'string', default: '10' },
+        scenario: { type: 'string', default: 'mixed' },
+        docs: { type: 'boolean', default: false },
+        'port-base': { type: 'string', default: '14800' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    return { problems: [error instanceof Error ? error.message : String(error)] };
+  }
+  if (values.help) return 'help';
+  const problems: string[] = [];
+  const minutes = Number(values.minutes);
+  if (!(minutes > 0)) problems.push(`--minutes ${values.minutes}: must be a positive number`);
+  const portBase = Number(values['port-base']);
+  if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000)
+    problems.push(`--port-base ${values['port-base']}: must be a whole number from 1024 to 65000`);
+  const scenario = SCENARIOS.find((candidate) => candidate.name === values.scenario)?.name;
+  if (!scenario) problems.push(`--scenario ${values.scenario}: not one of the scenarios (--help lists them)`);
+  return problems.length > 0 || !scenario ? { problems } : { minutes, scenario, docs: values.docs, portBase };
+}
+
+const parsed = parseSoakFlags(process.argv.slice(2));
+if (parsed === 'help') {
+  process.stdout.write(SOAK_USAGE);
+} else if ('problems' in parsed) {
+  for (const problem of parsed.problems) process.stderr.write(`bench: ${problem}\n`);
+  process.stderr.write('bench: npm run bench:soak -- --help lists the flags\n');
   process.exitCode = 1;
 } else {
   try {
-    await main({ minutes, scenario: values.scenario as ScenarioName, docs: values.docs, portBase });
+    await main(parsed);
   } catch (error) {
     process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
