@@ -5,15 +5,14 @@ import { Queue } from 'bullmq';
 import { Registry } from 'prom-client';
 import {
   CONSUMERS,
+  createEnvelope,
   EVENT_CONTRACTS,
   queueName,
   recordEvent,
   replayDeadLetter,
   startEventConsumer,
   startOutboxRelay,
-  validateEventData,
   type Consumer,
-  type EventData,
   type EventEnvelope,
   type EventHandlers,
   type EventType,
@@ -58,15 +57,7 @@ export function itUsesIndexes(db: () => PlannedSchema, paths: LookupPath[]): voi
 }
 
 /** An event as its producer records it, ready for a consumer's handler. */
-export function envelope<T extends EventType>(type: T, data: EventData<T>): EventEnvelope<T> {
-  return {
-    id: randomUUID(),
-    type,
-    version: EVENT_CONTRACTS[type].version,
-    occurredAt: new Date().toISOString(),
-    data: validateEventData(type, data),
-  };
-}
+export const envelope = createEnvelope;
 
 /** Runs a handler as the consumer does: in the transaction that would record the event as processed. */
 export function handle<T extends EventType>(

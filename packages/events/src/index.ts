@@ -18,7 +18,7 @@ export {
   type DeadLetterRecord,
   type OutboxEventRecord,
 } from './entities.ts';
-export { OUTBOX_CHANNEL, recordEvent } from './outbox.ts';
+export { createEnvelope, OUTBOX_CHANNEL, recordEvent } from './outbox.ts';
 export {
   outboxRelayFor,
   startOutboxRelay,

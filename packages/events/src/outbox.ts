@@ -25,6 +25,22 @@ export function outboxChannel(schema: string): string {
   return `${OUTBOX_CHANNEL}_${createHash('sha1').update(schema).digest('hex')}`;
 }
 
+/** A new event of its contract's current version, its data checked against the contract. */
+export function createEnvelope<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  traceparent?: string,
+): EventEnvelope<T> {
+  return {
+    id: crypto.randomUUID(),
+    type,
+    version: EVENT_CONTRACTS[type].version,
+    occurredAt: new Date().toISOString(),
+    ...(traceparent ? { traceparent } : {}),
+    data: validateEventData(type, data),
+  };
+}
+
 /**
  * Records an event in the caller's outbox, on the caller's EntityManager: call it inside the
  * transaction that makes the change, and the event commits (or rolls back) with it. The data is
@@ -39,15 +55,7 @@ export async function recordEvent<T extends EventType>(
   data: EventData<T>,
   options: { traceparent?: string } = {},
 ): Promise<EventEnvelope<T>> {
-  const traceparent = options.traceparent ?? activeTraceparent();
-  const envelope: EventEnvelope<T> = {
-    id: crypto.randomUUID(),
-    type,
-    version: EVENT_CONTRACTS[type].version,
-    occurredAt: new Date().toISOString(),
-    ...(traceparent ? { traceparent } : {}),
-    data: validateEventData(type, data),
-  };
+  const envelope = createEnvelope(type, data, options.traceparent ?? activeTraceparent());
   const schema = em.config.get('schema') ?? 'public';
   // The row and its NOTIFY in one statement, written at once rather than at flush: every event costs
   // the saga a round trip to Postgres less, and the unit of work has one entity fewer to compute.

@@ -1,27 +1,12 @@
 import { eventually } from '@supergraph/testing';
 import { Queue, type Job } from 'bullmq';
-import {
-  EVENT_CONTRACTS,
-  queueName,
-  validateEventData,
-  type EventData,
-  type EventEnvelope,
-  type EventType,
-} from '@supergraph/events';
+import { createEnvelope, queueName, type EventEnvelope } from '@supergraph/events';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const BACKOFF_MS = 50;
 
 /** An event as recordEvent writes it to a producer's outbox, and so as the relay enqueues it. */
-export function envelope<T extends EventType>(type: T, data: EventData<T>): EventEnvelope<T> {
-  return {
-    id: crypto.randomUUID(),
-    type,
-    version: EVENT_CONTRACTS[type].version,
-    occurredAt: new Date().toISOString(),
-    data: validateEventData(type, data),
-  };
-}
+export const envelope = createEnvelope;
 
 /** The notifications queue under a test's prefix, as the producers' relays see it. */
 export function notificationsQueue(prefix: string): Queue {
