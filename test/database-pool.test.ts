@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { openDatabase, type Database } from '@supergraph/db';
@@ -18,12 +17,12 @@ import { startProductsSubgraph } from '../subgraphs/products/src/app.ts';
 import { entities as productsEntities } from '../subgraphs/products/src/entities.ts';
 import { loadEnv as productsEnv } from '../subgraphs/products/src/env.ts';
 import { loadEnv as usersEnv } from '../subgraphs/users/src/env.ts';
+import { runProcess } from './support/run-process.ts';
 
 // Each subgraph process (API and worker) sizes its Postgres pool from DATABASE_POOL_MAX and gives up
 // waiting for a connection after DATABASE_POOL_ACQUIRE_TIMEOUT_MS, so an operator can keep every
 // replica together under the server's max_connections.
 
-const root = new URL('..', import.meta.url).pathname;
 const required = {
   DATABASE_URL: 'postgres://orders:orders@127.0.0.1:5432/supergraph',
   INTERNAL_SECRET: 'x'.repeat(40),
@@ -38,24 +37,6 @@ const LOAD_ENV = {
   payments: paymentsEnv,
   notifications: notificationsEnv,
 };
-
-/** Starts a real process with only the given environment and collects how it ends. */
-function run(entry: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
 
 describe('the pool settings', () => {
   it.each(Object.entries(LOAD_ENV))('%s reads them: 10 connections and 10 s unless set', (_name, loadEnv) => {
@@ -72,7 +53,7 @@ describe('the pool settings', () => {
     ['orders', 'subgraphs/orders/src/main.ts'],
     ['orders-worker', 'subgraphs/orders/src/worker-main.ts'],
   ])('%s refuses a bad pool with one line naming the variables and their bounds', async (name, entry) => {
-    const { code, stderr } = await run(entry, {
+    const { code, stderr } = await runProcess(entry, {
       ...required,
       DATABASE_POOL_MAX: '0',
       DATABASE_POOL_ACQUIRE_TIMEOUT_MS: 'soon',

@@ -1,27 +1,8 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import { generateSigningKeyPem } from '@supergraph/testing';
+import { runProcess } from './support/run-process.ts';
 
-const root = new URL('..', import.meta.url).pathname;
 const privateKey = generateSigningKeyPem();
-
-/** Starts a real process with only the given environment and collects how it ends. */
-function run(entry: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
 
 const valid = {
   DATABASE_URL: 'postgres://users:users@127.0.0.1:5432/supergraph',
@@ -32,7 +13,7 @@ const valid = {
 
 describe('a subgraph that cannot start', () => {
   it('lists every bad variable on one line and exits non-zero, without a stack trace', async () => {
-    const { code, stderr } = await run('subgraphs/users/src/main.ts', {
+    const { code, stderr } = await runProcess('subgraphs/users/src/main.ts', {
       DATABASE_URL: 'not a url',
       PORT: 'abc',
       JWT_PRIVATE_KEY: 'not a key',
@@ -47,7 +28,7 @@ describe('a subgraph that cannot start', () => {
   });
 
   it('says Postgres is unreachable and how to fix it', async () => {
-    const { code, stderr } = await run('subgraphs/users/src/main.ts', {
+    const { code, stderr } = await runProcess('subgraphs/users/src/main.ts', {
       ...valid,
       DATABASE_URL: 'postgres://users:users@127.0.0.1:1/supergraph',
     });
@@ -59,7 +40,7 @@ describe('a subgraph that cannot start', () => {
   });
 
   it('says Redis is unreachable and how to fix it', async () => {
-    const { code, stderr } = await run('subgraphs/users/src/main.ts', {
+    const { code, stderr } = await runProcess('subgraphs/users/src/main.ts', {
       ...valid,
       REDIS_URL: 'redis://127.0.0.1:1',
     });
