@@ -27,7 +27,7 @@ import {
 } from './saga-figures.ts';
 import { placeOrders } from './scenarios.ts';
 import { seedBenchData, seedPlan } from './seed.ts';
-import { SQL_PROXY, startStack } from './stack.ts';
+import { startStack } from './stack.ts';
 import { startTarget } from './targets.ts';
 
 const REDIS_PREFIX = 'supergraph-bench-events';
@@ -221,7 +221,7 @@ async function main(flags: EventFlags): Promise<void> {
   const group = new ProcessGroup({ logDir, pin: false });
   const stopEverything = async () => {
     await routerGroup.stopAll();
-    await group.stopAll([(managed) => managed.name !== SQL_PROXY]);
+    await group.stopAll();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stopEverything().then(() => process.exit(130)));

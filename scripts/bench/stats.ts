@@ -66,7 +66,6 @@ export interface ScenarioResult {
 export interface SqlScaleResult {
   scenario: ScenarioName;
   target: TargetName;
-  variant?: string;
   scale: number;
   cost: Cost;
 }
