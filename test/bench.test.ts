@@ -2,6 +2,7 @@
 // real Postgres), the seed scaler (on the subgraphs' real migrations), and the arithmetic that turns
 // rounds into the figures the suite prints. The suite itself is run by `npm run bench`, not here.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { openDatabase, withDatabaseName } from '@supergraph/db';
 import {
@@ -11,7 +12,8 @@ import {
   type TestSchema,
 } from '@supergraph/testing';
 import { parseBenchFlags } from '../scripts/bench/flags.ts';
-import { graphqlRequestCount, parseStat } from '../scripts/bench/measure.ts';
+import { cpuByCommand, graphqlRequestCount, parseStat } from '../scripts/bench/measure.ts';
+import { cpuPerOrder, cpuTable } from '../scripts/bench/saga-cpu.ts';
 import { seedBenchData, type SeedSchemas } from '../scripts/bench/seed.ts';
 import {
   classifyStatement,
@@ -247,6 +249,45 @@ describe('the figures', () => {
       'http_request_duration_seconds_sum{route="/graphql",method="POST",status="200",service="products"} 0.5',
     ].join('\n');
     expect(graphqlRequestCount(metrics)).toBe(42);
+  });
+
+  it("finds a local server's processes by command name: this test's own process", () => {
+    const found = cpuByCommand([readFileSync('/proc/self/comm', 'utf8').trim()]);
+
+    expect(found.has(process.pid)).toBe(true);
+    expect(found.get(process.pid)).toBeGreaterThan(0);
+  });
+
+  it("splits the saga's CPU by process per order, a server's processes summed, and says what the cores could carry", () => {
+    const before = new Map([
+      ['router', 1_000],
+      ['orders-worker', 500],
+      ['postgres#10', 2_000],
+      ['postgres#11', 300],
+    ]);
+    // postgres#11 exited (its time is gone), postgres#12 started during the phase.
+    const after = new Map([
+      ['router', 1_400],
+      ['orders-worker', 1_300],
+      ['postgres#10', 2_600],
+      ['postgres#12', 200],
+    ]);
+
+    const perOrder = cpuPerOrder(before, after, 100);
+
+    expect(perOrder).toEqual({ 'orders-worker': 8, postgres: 8, router: 4, total: 20 });
+    expect(Object.keys(perOrder).at(-1)).toBe('total');
+    expect(cpuPerOrder(before, after, 0)).toEqual({});
+
+    const table = cpuTable([{ rate: 50, cpuMsPerOrder: perOrder }], 2).split('\n');
+    expect(table[0]).toBe('| CPU ms per order | at 50 orders/s |');
+    expect(table.slice(2)).toEqual([
+      '| orders-worker | 8.0 |',
+      '| postgres | 8.0 |',
+      '| router | 4.0 |',
+      '| **total** | **20.0** |',
+      '| orders/s 2 cores could carry at this cost | 100 |',
+    ]);
   });
 
   it('reports every bad flag at once', () => {

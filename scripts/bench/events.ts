@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareScenarioData } from './bench-data.ts';
 import { runLoad, type LoadResult } from './load.ts';
+import { cpuPerOrder, cpuTable, sampleCpu } from './saga-cpu.ts';
 import { canPin, ProcessGroup } from './processes.ts';
 import { writeDocs, writeJsonLines } from './report.ts';
 import { collectRunInfo, finishRunInfo, type RunInfo } from './run-info.ts';
@@ -72,6 +73,8 @@ interface Phase {
   window: SagaWindow;
   drainedSeconds: number;
   figures: SagaFigures;
+  /** Each process's CPU from the first order until the saga settled, per order placed. */
+  cpuMsPerOrder: Record<string, number>;
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -189,7 +192,8 @@ function markdown(info: RunInfo, phases: Phase[]): string {
   ];
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const best = Math.max(...phases.map((phase) => phase.figures.eventsHandledPerSecond));
-  const halfRate = GOAL_EVENTS_PER_SECOND / 2 / EVENTS_PER_ORDER;
+  const goalOrdersPerSecond = GOAL_EVENTS_PER_SECOND / EVENTS_PER_ORDER;
+  const halfRate = goalOrdersPerSecond / 2;
   const half = phases.find((phase) => phase.rate === halfRate);
   return [
     `Run ${info.date} on commit \`${info.commit}\`, Node ${info.node}, ${info.machine.cpu} (${info.machine.cores} cores). ` +
@@ -209,6 +213,13 @@ function markdown(info: RunInfo, phases: Phase[]): string {
       (half
         ? `${ms(half.figures.commitToHandledMs.p99)} ms at ${half.rate} orders/s.`
         : 'no phase at that rate in this run.'),
+    '',
+    'CPU per order placed, by process, from the first order of a phase until the saga settled (user + system ' +
+      'time from `/proc`; Postgres and Redis summed over all their processes; the load generator left out). ' +
+      `${GOAL_EVENTS_PER_SECOND} events/s is ${goalOrdersPerSecond} orders/s, at most ` +
+      `${((info.machine.cores * 1000) / goalOrdersPerSecond).toFixed(0)} ms of CPU per order on ${info.machine.cores} cores.`,
+    '',
+    cpuTable(phases, info.machine.cores),
   ].join('\n');
 }
 
@@ -255,6 +266,8 @@ async function main(flags: EventFlags): Promise<void> {
     for (const rate of flags.rates) {
       log(`\nplacing ${rate} orders/s for ${flags.durationSeconds} s`);
       const start = await databaseNow(client);
+      const processes = () => [...routerGroup.running, ...group.running];
+      const cpuBefore = sampleCpu(processes());
       const load = await runLoad({
         url: router.origin,
         operations: placeOrders(data),
@@ -264,13 +277,18 @@ async function main(flags: EventFlags): Promise<void> {
       });
       const window = { start, end: await databaseNow(client) };
       const drainedSeconds = await drain(client, window, flags.drainSeconds);
+      const cpuAfter = sampleCpu(processes());
       const figures = await sagaFigures(client, window);
-      phases.push({ rate, load, window, drainedSeconds, figures });
+      const cpuMsPerOrder = cpuPerOrder(cpuBefore, cpuAfter, figures.ordersPlaced);
+      phases.push({ rate, load, window, drainedSeconds, figures, cpuMsPerOrder });
       log(
         `  ${figures.eventsHandledPerSecond.toFixed(0)} events/s handled, ${figures.ordersConfirmedPerSecond.toFixed(0)} orders/s confirmed, ` +
           `placeOrder to CONFIRMED p50 ${ms(figures.placedToConfirmedMs.p50)} ms p99 ${ms(figures.placedToConfirmedMs.p99)} ms, ` +
           `commit to handled p99 ${ms(figures.commitToHandledMs.p99)} ms; settled ${drainedSeconds.toFixed(0)} s after the phase`,
       );
+      if (cpuMsPerOrder.total !== undefined) {
+        log(`  ${cpuMsPerOrder.total.toFixed(1)} ms of CPU per order over every process of the saga`);
+      }
       if (load.firstError) log(`  first error: ${load.firstError}`);
     }
     const finished = finishRunInfo(info);

@@ -59,6 +59,25 @@ export function sampleProcessTree(pid: number): ProcessSample {
   return { cpuMs: (ticks * 1000) / CLOCK_TICKS, rssBytes: rssPages * PAGE_BYTES };
 }
 
+/**
+ * CPU time so far (milliseconds) of every process whose command name is one of `names`, by pid: a local
+ * server's processes (Postgres runs one per connection), whoever they serve.
+ */
+export function cpuByCommand(names: readonly string[]): Map<number, number> {
+  const found = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (names.includes(command)) found.set(Number(entry), (parseStat(stat).ticks * 1000) / CLOCK_TICKS);
+    } catch {
+      // The process exited between the listing and the read.
+    }
+  }
+  return found;
+}
+
 /** The sum of `http_request_duration_seconds_count` samples for route /graphql in a Prometheus text. */
 export function graphqlRequestCount(metrics: string): number {
   let total = 0;

@@ -40,6 +40,11 @@ export class ProcessGroup {
     this.#pin = options.pin;
   }
 
+  /** The processes started and not stopped yet. */
+  get running(): readonly Managed[] {
+    return this.#running;
+  }
+
   /** Starts `node <entry>` (a path from the repository root) with `env` added to this process's own. */
   launch(name: string, entry: string, env: Record<string, string>, cpus: string): Managed {
     const command = this.#pin ? 'taskset' : process.execPath;

@@ -1,0 +1,68 @@
+// Where the saga's CPU goes: every process's user + system time over a phase of the saga bench, from the
+// first order placed until the saga settled, divided by the orders placed. The sum says how many orders
+// per second the machine's cores could carry at all, whatever the tuning of the pipeline's waits.
+import { cpuByCommand, sampleProcessTree } from './measure.ts';
+import type { Managed } from './processes.ts';
+
+/** Local servers the saga uses, by their process command name; each is summed over its processes. */
+const SERVERS: Record<string, string> = { postgres: 'postgres', redis: 'redis-server' };
+
+/** CPU milliseconds used so far, by process: a managed process by name, a server's by `name#pid`. */
+export type CpuSample = Map<string, number>;
+
+export function sampleCpu(processes: readonly Managed[]): CpuSample {
+  const sample: CpuSample = new Map();
+  for (const managed of processes) sample.set(managed.name, sampleProcessTree(managed.pid).cpuMs);
+  for (const [label, command] of Object.entries(SERVERS)) {
+    for (const [pid, cpuMs] of cpuByCommand([command])) sample.set(`${label}#${pid}`, cpuMs);
+  }
+  return sample;
+}
+
+/**
+ * CPU milliseconds per order between two samples, by process (a server's processes summed, one that
+ * started in between counted from zero), with `total` last. Empty when no order was placed.
+ */
+export function cpuPerOrder(before: CpuSample, after: CpuSample, orders: number): Record<string, number> {
+  if (orders === 0) return {};
+  const used = new Map<string, number>();
+  for (const [key, cpuMs] of after) {
+    const label = key.split('#')[0] as string;
+    used.set(label, (used.get(label) ?? 0) + Math.max(0, cpuMs - (before.get(key) ?? 0)));
+  }
+  const perOrder = [...used]
+    .map(([label, cpuMs]) => [label, cpuMs / orders] as const)
+    .sort((a, b) => b[1] - a[1]);
+  const total = perOrder.reduce((sum, [, cpuMs]) => sum + cpuMs, 0);
+  return Object.fromEntries([...perOrder, ['total', total]]);
+}
+
+/**
+ * The markdown table: one row per process, one column per phase's rate, then the orders per second
+ * the machine's cores could confirm at each phase's cost, were CPU the only limit.
+ */
+export function cpuTable(
+  phases: ReadonlyArray<{ rate: number; cpuMsPerOrder: Record<string, number> }>,
+  cores: number,
+): string {
+  const labels = [...new Set(phases.flatMap((phase) => Object.keys(phase.cpuMsPerOrder)))];
+  const rows = labels
+    .filter((label) => label !== 'total')
+    .sort((a, b) => (phases[0]?.cpuMsPerOrder[b] ?? 0) - (phases[0]?.cpuMsPerOrder[a] ?? 0));
+  const cell = (value: number | undefined) => (value === undefined ? 'n/a' : value.toFixed(1));
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const header = ['CPU ms per order', ...phases.map((phase) => `at ${phase.rate} orders/s`)];
+  return [
+    line(header),
+    line(header.map(() => '---')),
+    ...rows.map((label) => line([label, ...phases.map((phase) => cell(phase.cpuMsPerOrder[label]))])),
+    line(['**total**', ...phases.map((phase) => `**${cell(phase.cpuMsPerOrder.total)}**`)]),
+    line([
+      `orders/s ${cores} cores could carry at this cost`,
+      ...phases.map((phase) => {
+        const total = phase.cpuMsPerOrder.total;
+        return total ? ((cores * 1000) / total).toFixed(0) : 'n/a';
+      }),
+    ]),
+  ].join('\n');
+}
