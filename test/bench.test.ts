@@ -254,8 +254,8 @@ describe('the figures', () => {
   it("finds a local server's processes by command name: this test's own process", () => {
     const found = cpuByCommand([readFileSync('/proc/self/comm', 'utf8').trim()]);
 
-    expect(found.has(process.pid)).toBe(true);
-    expect(found.get(process.pid)).toBeGreaterThan(0);
+    expect(found.get(process.pid)?.command).toBe(readFileSync('/proc/self/comm', 'utf8').trim());
+    expect(found.get(process.pid)?.cpuMs).toBeGreaterThan(0);
   });
 
   it("splits the saga's CPU by process per order, a server's processes summed, and says what the cores could carry", () => {

@@ -15,7 +15,7 @@ import { prepareScenarioData } from './bench-data.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { cpuPerOrder, cpuTable, sampleCpu } from './saga-cpu.ts';
 import { canPin, ProcessGroup } from './processes.ts';
-import { writeDocs, writeJsonLines } from './report.ts';
+import { markdownTable, writeDocs, writeJsonLines } from './report.ts';
 import { collectRunInfo, finishRunInfo, type RunInfo } from './run-info.ts';
 import {
   databaseNow,
@@ -190,7 +190,6 @@ function markdown(info: RunInfo, phases: Phase[]): string {
     'outbox backlog at end',
     'errors',
   ];
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const best = Math.max(...phases.map((phase) => phase.figures.eventsHandledPerSecond));
   const goalOrdersPerSecond = GOAL_EVENTS_PER_SECOND / EVENTS_PER_ORDER;
   const halfRate = goalOrdersPerSecond / 2;
@@ -204,9 +203,7 @@ function markdown(info: RunInfo, phases: Phase[]): string {
     '',
     `Flags: \`${JSON.stringify(info.flags)}\`.`,
     '',
-    line(header),
-    line(header.map(() => '---')),
-    ...phases.map((phase) => line(phaseRow(phase))),
+    markdownTable(header, phases.map(phaseRow)),
     '',
     `Goal (issue 7, item 5): at least ${GOAL_EVENTS_PER_SECOND} events/s sustained: best this run ${best.toFixed(0)}; ` +
       `p99 commit to handled under ${GOAL_P99_MS} ms at half that rate: ` +
@@ -262,11 +259,11 @@ async function main(flags: EventFlags): Promise<void> {
       portBase: flags.portBase,
       redisPrefix: REDIS_PREFIX,
     });
+    const processes = () => [...routerGroup.running, ...group.running];
     const phases: Phase[] = [];
     for (const rate of flags.rates) {
       log(`\nplacing ${rate} orders/s for ${flags.durationSeconds} s`);
       const start = await databaseNow(client);
-      const processes = () => [...routerGroup.running, ...group.running];
       const cpuBefore = sampleCpu(processes());
       const load = await runLoad({
         url: router.origin,

@@ -60,17 +60,19 @@ export function sampleProcessTree(pid: number): ProcessSample {
 }
 
 /**
- * CPU time so far (milliseconds) of every process whose command name is one of `names`, by pid: a local
- * server's processes (Postgres runs one per connection), whoever they serve.
+ * Every process whose command name is one of `names`, by pid, with its CPU time so far (milliseconds):
+ * a local server's processes (Postgres runs one per connection), whoever they serve.
  */
-export function cpuByCommand(names: readonly string[]): Map<number, number> {
-  const found = new Map<number, number>();
+export function cpuByCommand(names: readonly string[]): Map<number, { command: string; cpuMs: number }> {
+  const found = new Map<number, { command: string; cpuMs: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (names.includes(command)) found.set(Number(entry), (parseStat(stat).ticks * 1000) / CLOCK_TICKS);
+      if (names.includes(command)) {
+        found.set(Number(entry), { command, cpuMs: (parseStat(stat).ticks * 1000) / CLOCK_TICKS });
+      }
     } catch {
       // The process exited between the listing and the read.
     }

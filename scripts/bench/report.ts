@@ -67,7 +67,8 @@ function row(result: ScenarioResult): string[] {
   ];
 }
 
-function markdownTable(header: string[], rows: string[][]): string {
+/** A markdown table: a header row, its separator, then the rows (formatted later by prettier). */
+export function markdownTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }

@@ -3,9 +3,10 @@
 // per second the machine's cores could carry at all, whatever the tuning of the pipeline's waits.
 import { cpuByCommand, sampleProcessTree } from './measure.ts';
 import type { Managed } from './processes.ts';
+import { markdownTable } from './report.ts';
 
-/** Local servers the saga uses, by their process command name; each is summed over its processes. */
-const SERVERS: Record<string, string> = { postgres: 'postgres', redis: 'redis-server' };
+/** Local servers the saga uses: a row label by process command name; each is summed over its processes. */
+const SERVERS: Record<string, string> = { postgres: 'postgres', 'redis-server': 'redis' };
 
 /** CPU milliseconds used so far, by process: a managed process by name, a server's by `name#pid`. */
 export type CpuSample = Map<string, number>;
@@ -13,8 +14,8 @@ export type CpuSample = Map<string, number>;
 export function sampleCpu(processes: readonly Managed[]): CpuSample {
   const sample: CpuSample = new Map();
   for (const managed of processes) sample.set(managed.name, sampleProcessTree(managed.pid).cpuMs);
-  for (const [label, command] of Object.entries(SERVERS)) {
-    for (const [pid, cpuMs] of cpuByCommand([command])) sample.set(`${label}#${pid}`, cpuMs);
+  for (const [pid, { command, cpuMs }] of cpuByCommand(Object.keys(SERVERS))) {
+    sample.set(`${SERVERS[command]}#${pid}`, cpuMs);
   }
   return sample;
 }
@@ -50,19 +51,18 @@ export function cpuTable(
     .filter((label) => label !== 'total')
     .sort((a, b) => (phases[0]?.cpuMsPerOrder[b] ?? 0) - (phases[0]?.cpuMsPerOrder[a] ?? 0));
   const cell = (value: number | undefined) => (value === undefined ? 'n/a' : value.toFixed(1));
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  const header = ['CPU ms per order', ...phases.map((phase) => `at ${phase.rate} orders/s`)];
-  return [
-    line(header),
-    line(header.map(() => '---')),
-    ...rows.map((label) => line([label, ...phases.map((phase) => cell(phase.cpuMsPerOrder[label]))])),
-    line(['**total**', ...phases.map((phase) => `**${cell(phase.cpuMsPerOrder.total)}**`)]),
-    line([
-      `orders/s ${cores} cores could carry at this cost`,
-      ...phases.map((phase) => {
-        const total = phase.cpuMsPerOrder.total;
-        return total ? ((cores * 1000) / total).toFixed(0) : 'n/a';
-      }),
-    ]),
-  ].join('\n');
+  return markdownTable(
+    ['CPU ms per order', ...phases.map((phase) => `at ${phase.rate} orders/s`)],
+    [
+      ...rows.map((label) => [label, ...phases.map((phase) => cell(phase.cpuMsPerOrder[label]))]),
+      ['**total**', ...phases.map((phase) => `**${cell(phase.cpuMsPerOrder.total)}**`)],
+      [
+        `orders/s ${cores} cores could carry at this cost`,
+        ...phases.map((phase) => {
+          const total = phase.cpuMsPerOrder.total;
+          return total ? ((cores * 1000) / total).toFixed(0) : 'n/a';
+        }),
+      ],
+    ],
+  );
 }
