@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
+import pg from 'pg';
 import { Registry } from 'prom-client';
 import {
   CONSUMERS,
@@ -9,6 +10,7 @@ import {
   EVENT_CONTRACTS,
   queueName,
   recordEvent,
+  redriveEvents,
   replayDeadLetter,
   startEventConsumer,
   startOutboxRelay,
@@ -81,7 +83,8 @@ const someone = { userId: randomUUID(), email: 'someone@example.com', name: 'Som
 
 /**
  * The real relay publishing one recorded event, and its backlog gauges collected: it reads unpublished
- * rows oldest first, marks them published by id, and counts what waits.
+ * rows oldest first, marks them published by id, and counts what waits. Then its delivery check: rows
+ * due for one, soonest first, marked (still waiting: no consumer runs here) by id.
  */
 async function relayOnce(db: PlannedSchema, em: EntityManager): Promise<void> {
   await em.transactional((tx) => recordEvent(tx as EntityManager, 'UserRegistered', someone));
@@ -96,15 +99,32 @@ async function relayOnce(db: PlannedSchema, em: EntityManager): Promise<void> {
     logger: SILENT,
     registry,
     pollMs: 60_000,
+    // The check runs when asked below, on a row made due on a connection of the test's own.
+    deliveryCheckMs: 60_000,
     attempts: 1,
     backoffMs: 100,
   });
   try {
     await relay.drain();
     await registry.metrics();
+    await makeDue(db);
+    expect(await relay.checkDeliveries()).toBeGreaterThan(0);
   } finally {
     await relay.stop();
     await obliterateQueues(db.schema.name);
+  }
+}
+
+/** Every published row of the schema due for a delivery check now, on a connection the plan does not see. */
+async function makeDue(db: PlannedSchema): Promise<void> {
+  const client = new pg.Client({ connectionString: db.schema.clientUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `update "${db.schema.name}".outbox_event set delivery_check_at = now() where delivery_check_at is not null`,
+    );
+  } finally {
+    await client.end();
   }
 }
 
@@ -178,16 +198,41 @@ async function consumeTwice(db: PlannedSchema, em: EntityManager, consumer: Cons
   }
 }
 
+/**
+ * A re-drive (redrive.ts): an event the relay published put back in line by its id (a sweeper's), and
+ * the events an event caused (a consumer's, when that event is re-driven to it).
+ */
+async function redriveOnce(em: EntityManager): Promise<void> {
+  const cause = await em.transactional((tx) => recordEvent(tx as EntityManager, 'UserRegistered', someone));
+  // As the relay leaves it once published.
+  const table = `"${em.config.get('schema')}"."outbox_event"`;
+  await em.execute(`update ${table} set published_at = now() where id = ?`, [cause.id]);
+  await em.transactional(async (tx) => {
+    await redriveEvents(tx as EntityManager, { ids: [cause.id], minAgeMs: 0 });
+    await redriveEvents(tx as EntityManager, { causedBy: cause.id });
+  });
+}
+
 /** The event plumbing's lookups in a subgraph's schema: its outbox, and what it consumes if it does. */
 export function eventPaths(db: () => PlannedSchema, consumer?: Consumer): LookupPath[] {
   const outbox: LookupPath = {
-    path: 'outbox relay: unpublished events oldest first, marked published by id, backlog gauges',
-    indexes: ['outbox_event_published_at_created_at_index', 'outbox_event_pkey'],
+    path: 'outbox relay: unpublished events oldest first, marked published by id, backlog gauges, delivery check',
+    indexes: [
+      'outbox_event_published_at_created_at_index',
+      'outbox_event_pkey',
+      'outbox_event_delivery_check_at_index',
+    ],
     run: (em) => relayOnce(db(), em),
   };
-  if (!consumer) return [outbox];
+  const redrive: LookupPath = {
+    path: 'outbox re-drive: events by id, events by their cause',
+    indexes: ['outbox_event_pkey', 'outbox_event_caused_by_index'],
+    run: redriveOnce,
+  };
+  if (!consumer) return [outbox, redrive];
   return [
     outbox,
+    redrive,
     {
       path: 'event consumer: processed-event claim, dead letter upsert, dead letter replay by event id',
       indexes: ['processed_event_pkey', 'dead_letter_pkey'],

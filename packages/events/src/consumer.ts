@@ -4,8 +4,10 @@ import type { Database } from '@supergraph/db';
 import type { Logger } from '@supergraph/logging';
 import { contextFromTraceparent, SERVICE_ATTRIBUTE, SpanKind, withSpan } from '@supergraph/telemetry';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { withCause } from './causation.ts';
 import { parseEnvelope, type EventEnvelope, type EventType } from './contracts.ts';
 import { workerConnection } from './queues.ts';
+import { redriveEvents } from './redrive.ts';
 import { eventsFor, queueName, workerName, type Consumer } from './routing.ts';
 
 /**
@@ -37,7 +39,8 @@ export interface EventConsumer {
 /**
  * Runs a domain's handlers on its own queue. Each event is handled at most once per domain: its id goes
  * into processed_event in the same transaction as the handler's effect, so a redelivery (a retry, a
- * relay publishing twice, a replay under a new job id) finds it there and does nothing. A failure rolls
+ * relay publishing twice, a replay under a new job id) finds it there and does nothing, but for a
+ * re-drive, which publishes again what the first handling recorded. A failure rolls
  * the transaction back and BullMQ retries with exponential backoff; the last failed attempt writes a
  * dead letter that an operator can list and replay. Each attempt is a consumer span, a child of the
  * relay's publish span whose `traceparent` the job carries: what the handler logs and the events it
@@ -62,23 +65,50 @@ export function startEventConsumer(options: ConsumerOptions): EventConsumer {
     labelNames: ['queue', 'type'] as const,
     registers,
   });
+  const redriven = new Counter({
+    name: 'event_redrives_total',
+    help: 'Events this domain published again because an event it had handled was re-driven to it',
+    labelNames: ['queue', 'type'] as const,
+    registers,
+  });
   const queue = queueName(consumer);
   const service = workerName(consumer);
   const schema = `"${orm.config.get('schema') ?? 'public'}"`;
+
+  /**
+   * An event handled before and now re-driven (a sweeper found its saga stopped, redrive.ts): what this
+   * domain recorded when it handled it is published again, so the saga moves on from what was decided
+   * then, to wherever it stopped.
+   */
+  async function redriveConsequences(em: EntityManager, event: EventEnvelope): Promise<void> {
+    const events = await redriveEvents(em, { causedBy: event.id });
+    for (const followUp of events) {
+      redriven.inc({ queue, type: followUp.type });
+      logger.info(
+        { cause: event.id, causeType: event.type, eventId: followUp.id, type: followUp.type },
+        're-driven event handled before: publishing again what it caused',
+      );
+    }
+  }
 
   async function handle(job: Job): Promise<'handled' | 'duplicate'> {
     const event = parseEnvelope(job.data);
     const handler = options.handlers[event.type] as
       ((event: EventEnvelope, em: EntityManager) => Promise<void>) | undefined;
     if (!handler) throw new Error(`${consumer} does not handle ${event.type}`);
+    const redrive = typeof (job.data as { redrive?: unknown }).redrive === 'number';
     return orm.em.fork().transactional(async (em) => {
       const claimed = await em.execute<Array<{ event_id: string }>>(
         `insert into ${schema}.processed_event (event_id, type, processed_at) values (?, ?, now())
          on conflict (event_id) do nothing returning event_id`,
         [event.id, event.type],
       );
-      if (claimed.length === 0) return 'duplicate';
-      await handler(event, em as EntityManager);
+      if (claimed.length === 0) {
+        if (redrive) await redriveConsequences(em as EntityManager, event);
+        return 'duplicate';
+      }
+      // The events the handler records remember this one as their cause (causation.ts).
+      await withCause(event.id, () => handler(event, em as EntityManager));
       return 'handled';
     });
   }

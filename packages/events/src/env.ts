@@ -14,6 +14,11 @@ export function eventEnv(defaults: { workerPort: number }) {
     EVENT_CONCURRENCY: positiveInt.max(100).default(4),
     EVENT_LOCK_MS: positiveInt.min(1_000).default(30_000),
     OUTBOX_POLL_MS: positiveInt.default(1_000),
+    /**
+     * How soon after publishing an event the relay first checks that every consumer's job finished (and
+     * publishes again a job Redis lost); later checks back off with the event's age.
+     */
+    OUTBOX_DELIVERY_CHECK_MS: positiveInt.min(100).default(5_000),
     /** Redis key prefix of the queues: deployments (or test runs) sharing one Redis keep apart by it. */
     EVENT_QUEUE_PREFIX: z
       .string()
@@ -29,5 +34,6 @@ export interface EventEnv {
   EVENT_CONCURRENCY: number;
   EVENT_LOCK_MS: number;
   OUTBOX_POLL_MS: number;
+  OUTBOX_DELIVERY_CHECK_MS: number;
   EVENT_QUEUE_PREFIX: string;
 }

@@ -18,7 +18,8 @@ export {
   type DeadLetterRecord,
   type OutboxEventRecord,
 } from './entities.ts';
-export { createEnvelope, OUTBOX_CHANNEL, recordEvent } from './outbox.ts';
+export { createEnvelope, OUTBOX_CHANNEL, recordEvent, type RecordOptions } from './outbox.ts';
+export { jobIdOf, redriveEvents, type RedrivenEvent, type RedriveTarget } from './redrive.ts';
 export {
   outboxRelayFor,
   startOutboxRelay,

@@ -1,8 +1,6 @@
-import pg from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Database } from '@supergraph/db';
 import type { Logger } from '@supergraph/logging';
-import { withTimeout } from '@supergraph/resilience';
 import {
   activeTraceparent,
   contextFromTraceparent,
@@ -10,12 +8,12 @@ import {
   SpanKind,
   withSpan,
 } from '@supergraph/telemetry';
-import type { Queue } from 'bullmq';
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import { outboxChannel } from './outbox.ts';
+import { createDeliveryCheck } from './delivery-check.ts';
+import { addJobs, collectJobs, jobOptions, type JobsByConsumer, type OutboxRow } from './jobs.ts';
+import { listenForOutbox } from './outbox-listener.ts';
 import { closeQueues, openConsumerQueues, type ConsumerQueues } from './queues.ts';
-import { EVENT_ROUTES, queueName, type Consumer } from './routing.ts';
-import type { EventType } from './contracts.ts';
+import { EVENT_ROUTES, queueName } from './routing.ts';
 
 export interface RelayOptions {
   /** The process running the relay (the subgraph's API), as its spans name it. */
@@ -34,24 +32,22 @@ export interface RelayOptions {
   attempts: number;
   backoffMs: number;
   batchSize?: number;
+  /** How soon after publishing, at first, the relay checks that every consumer's job finished. */
+  deliveryCheckMs?: number;
 }
 
 export interface OutboxRelay {
   /** Publishes what is pending now; resolves with how many events it published. */
   drain: () => Promise<number>;
+  /** Checks the deliveries that are due now (delivery-check.ts); resolves with how many it checked. */
+  checkDeliveries: () => Promise<number>;
   stop: () => Promise<void>;
 }
 
-interface PendingRow {
-  id: string;
-  type: EventType;
-  envelope: Record<string, unknown>;
+interface PendingRow extends OutboxRow {
   created_at: Date;
 }
 
-type BulkJob = Parameters<Queue['addBulk']>[0][number];
-
-const ADD_TIMEOUT_MS = 3_000;
 const TRACER = '@supergraph/events';
 
 /**
@@ -62,7 +58,9 @@ const TRACER = '@supergraph/events';
  * twice (a crash between the add and the commit) is the same job id, which BullMQ ignores, or at worst a
  * duplicate the consumer's processed-event record absorbs. A NOTIFY from the writing transaction wakes
  * the relay at commit; a short poll covers missed notifications. Publishing an event is a producer span
- * in the trace the event carries, and the jobs carry that span's `traceparent` to the consumers.
+ * in the trace the event carries, and the jobs carry that span's `traceparent` to the consumers. Once
+ * published, an event is checked until every consumer has finished its job, and published again if
+ * Redis lost it (delivery-check.ts).
  */
 export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const { orm, schema, logger } = options;
@@ -90,6 +88,19 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     },
   });
   new Gauge({
+    name: 'outbox_undelivered',
+    help: 'Events published but not yet finished by every consumer',
+    registers,
+    async collect() {
+      const [row] = await orm.em
+        .fork()
+        .execute<Array<{ count: string }>>(
+          `select count(*) as count from ${table} where delivery_check_at is not null`,
+        );
+      this.set(Number(row?.count ?? 0));
+    },
+  });
+  new Gauge({
     name: 'outbox_oldest_unpublished_age_seconds',
     help: 'Age of the oldest event not yet published (0 when none waits)',
     registers,
@@ -103,13 +114,17 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     },
   });
 
-  /** What BullMQ keeps of a job and how it retries it; the job id is the event id (set per job). */
-  const jobOptions = {
-    attempts: options.attempts,
-    backoff: { type: 'exponential', delay: options.backoffMs },
-    removeOnComplete: { age: 24 * 3600, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  };
+  const retry = jobOptions(options);
+  const deliveryCheckMs = options.deliveryCheckMs ?? 5_000;
+  const deliveries = createDeliveryCheck({
+    schema,
+    queues,
+    jobOptions: retry,
+    intervalMs: deliveryCheckMs,
+    batchSize,
+    logger,
+    registry: options.registry,
+  });
 
   function publishSpan(row: PendingRow, recorded: string | undefined) {
     const attributes = {
@@ -130,27 +145,16 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
    * (up to its first await), so every job is collected before the bulk adds are sent.
    */
   async function publish(rows: PendingRow[]): Promise<void> {
-    const jobs = new Map<Consumer, BulkJob[]>();
+    const jobs: JobsByConsumer = new Map();
     const enqueued = Promise.withResolvers<undefined>();
     const spans = rows.map((row) => {
       const recorded = typeof row.envelope.traceparent === 'string' ? row.envelope.traceparent : undefined;
       return withSpan(TRACER, `publish ${row.type}`, publishSpan(row, recorded), () => {
-        const traceparent = activeTraceparent() ?? recorded;
-        const data = { ...row.envelope, ...(traceparent ? { traceparent } : {}) };
-        for (const consumer of EVENT_ROUTES[row.type] ?? []) {
-          const queued = jobs.get(consumer) ?? [];
-          queued.push({ name: row.type, data, opts: { ...jobOptions, jobId: row.id } });
-          jobs.set(consumer, queued);
-        }
+        collectJobs(jobs, row, retry, activeTraceparent() ?? recorded);
         return enqueued.promise;
       });
     });
-    const adds = [...jobs].map(([consumer, queued]) => queues[consumer].addBulk(queued));
-    withTimeout(
-      Promise.all(adds),
-      ADD_TIMEOUT_MS,
-      `enqueueing ${rows.length} events took longer than ${ADD_TIMEOUT_MS} ms`,
-    ).then(() => enqueued.resolve(undefined), enqueued.reject);
+    addJobs(queues, jobs, rows.length).then(() => enqueued.resolve(undefined), enqueued.reject);
     await Promise.all(spans);
   }
 
@@ -161,11 +165,12 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
    */
   async function publishBatch(em: EntityManager): Promise<number> {
     const claimed = await em.execute<PendingRow[]>(
-      `update ${table} set published_at = now() where id in (
+      `update ${table} set published_at = now(), delivery_check_at = now() + ? * interval '1 millisecond'
+       where id in (
          select id from ${table} where published_at is null
          order by created_at limit ? for update skip locked)
-       returning id, type, envelope, created_at`,
-      [batchSize],
+       returning id, type, envelope, redrives, created_at`,
+      [deliveryCheckMs, batchSize],
     );
     if (claimed.length === 0) return 0;
     const rows = claimed.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
@@ -209,42 +214,52 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     return running;
   }
 
-  const poll = setInterval(() => void drain(), options.pollMs ?? 1_000);
-  poll.unref();
-
-  let listener: pg.Client | null = null;
-  async function listen(): Promise<void> {
-    if (stopped) return;
-    const client = new pg.Client({ connectionString: options.databaseUrl });
-    client.on('notification', (message) => {
-      if (message.payload === schema) void drain();
-    });
-    client.on('error', (error) => {
-      logger.warn({ err: error }, 'outbox relay lost its LISTEN connection; polling until it is back');
-      listener = null;
-      void client.end().catch(() => {});
-      setTimeout(() => void listen().catch(() => {}), 1_000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query(`listen "${outboxChannel(schema)}"`);
-      listener = client;
-    } catch (error) {
-      logger.warn({ err: error }, 'outbox relay cannot LISTEN; polling only');
-      void client.end().catch(() => {});
-      setTimeout(() => void listen().catch(() => {}), 1_000).unref();
+  let checking: Promise<number> | null = null;
+  async function checkAllDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const checked = await orm.em.fork().transactional((em) => deliveries.checkDue(em as EntityManager));
+      total += checked;
+      if (checked < batchSize) return total;
     }
   }
-  void listen();
+
+  /** One delivery check at a time. */
+  function checkDeliveries(): Promise<number> {
+    checking ??= checkAllDue()
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'outbox relay could not check deliveries; will retry');
+        return 0;
+      })
+      .finally(() => {
+        checking = null;
+      });
+    return checking;
+  }
+
+  const poll = setInterval(() => void drain(), options.pollMs ?? 1_000);
+  poll.unref();
+  const deliveryTimer = setInterval(() => void checkDeliveries(), deliveryCheckMs);
+  deliveryTimer.unref();
+
+  const listener = listenForOutbox({
+    databaseUrl: options.databaseUrl,
+    schema,
+    logger,
+    onNotify: () => void drain(),
+  });
   void drain();
 
   return {
     drain,
+    checkDeliveries,
     stop: async () => {
       stopped = true;
       clearInterval(poll);
+      clearInterval(deliveryTimer);
       await running;
-      await listener?.end().catch(() => {});
+      await checking;
+      await listener.stop();
       await closeQueues(queues);
     },
   };
@@ -257,6 +272,7 @@ export interface RelayEnv {
   REDIS_URL: string;
   EVENT_QUEUE_PREFIX: string;
   OUTBOX_POLL_MS: number;
+  OUTBOX_DELIVERY_CHECK_MS: number;
   EVENT_ATTEMPTS: number;
   EVENT_BACKOFF_MS: number;
 }
@@ -277,6 +293,7 @@ export function outboxRelayFor(env: RelayEnv) {
       logger: tools.logger,
       registry: tools.metrics.registry,
       pollMs: env.OUTBOX_POLL_MS,
+      deliveryCheckMs: env.OUTBOX_DELIVERY_CHECK_MS,
       attempts: env.EVENT_ATTEMPTS,
       backoffMs: env.EVENT_BACKOFF_MS,
     });

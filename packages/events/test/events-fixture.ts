@@ -14,7 +14,8 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // run its real migrations.
 const DDL = (schema: string) => `
   create table "${schema}".outbox_event (id uuid primary key, type varchar(64) not null, envelope jsonb not null,
-    created_at timestamptz not null, published_at timestamptz null);
+    created_at timestamptz not null, published_at timestamptz null, delivery_check_at timestamptz null,
+    delivered_at timestamptz null, redrives int not null default 0, caused_by uuid null);
   create table "${schema}".processed_event (event_id uuid primary key, type varchar(64) not null,
     processed_at timestamptz not null);
   create table "${schema}".dead_letter (event_id uuid primary key, type varchar(64) not null, envelope jsonb not null,

@@ -24,6 +24,7 @@ export function testEnv(schema: TestSchema): TestEnv {
     // test that runs several subgraphs together gives them one prefix. Short delays keep tests quick.
     EVENT_QUEUE_PREFIX: schema.name,
     OUTBOX_POLL_MS: '200',
+    OUTBOX_DELIVERY_CHECK_MS: '500',
     EVENT_BACKOFF_MS: '100',
     EVENT_LOCK_MS: '5000',
     WORKER_PORT: '0',

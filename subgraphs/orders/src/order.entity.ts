@@ -24,6 +24,12 @@ export const Order = defineEntity({
       name: 'customer_order_user_id_created_at_id_index',
       columns: [{ name: 'user_id' }, { name: 'created_at', sort: 'desc' }, { name: 'id', sort: 'desc' }],
     },
+    // The saga sweeper's query: orders still PENDING, oldest first (few at any time, among all orders).
+    {
+      name: 'customer_order_pending_created_at_index',
+      properties: ['createdAt'],
+      where: "status = 'PENDING'",
+    },
   ],
   // The constraint, not a prior lookup, makes one key one order when retries race.
   uniques: [
