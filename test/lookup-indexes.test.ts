@@ -11,6 +11,7 @@ import { createEventHandlers as notificationsHandlers } from '../subgraphs/notif
 import { createLoaders as notificationsLoaders } from '../subgraphs/notifications/src/loaders.ts';
 import { notificationIdFor } from '../subgraphs/notifications/src/notification-id.ts';
 import { entities as ordersEntities } from '../subgraphs/orders/src/entities.ts';
+import { startSagaSweeper } from '../subgraphs/orders/src/saga-sweeper.ts';
 import { createEventHandlers as ordersHandlers } from '../subgraphs/orders/src/event-handlers.ts';
 import { createLoaders as ordersLoaders } from '../subgraphs/orders/src/loaders.ts';
 import { createOrderService } from '../subgraphs/orders/src/order.service.ts';
@@ -283,6 +284,24 @@ describe('orders', () => {
             reason: 'declined',
           }),
         ),
+    },
+    {
+      path: 'saga sweeper: PENDING orders past a bound, oldest first, with their OrderPlaced',
+      indexes: ['customer_order_pending_created_at_index', 'outbox_event_pkey'],
+      run: async () => {
+        const sweeper = startSagaSweeper({
+          orm: db().orm,
+          logger: SILENT,
+          intervalMs: 3_600_000,
+          redriveAfterMs: 1,
+          cancelAfterMs: 3_600_000,
+        });
+        try {
+          await sweeper.sweep();
+        } finally {
+          await sweeper.stop();
+        }
+      },
     },
     ...eventPaths(() => db(), 'orders'),
   ]);

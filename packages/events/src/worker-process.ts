@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Gauge } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { Queue } from 'bullmq';
 import { openDatabase, postgresCheck, type Database, type DatabaseOptions } from '@supergraph/db';
 import { createLogger, type Logger } from '@supergraph/logging';
@@ -34,6 +34,14 @@ export interface EventWorkerOptions {
   handlers: (orm: Database, logger: Logger) => EventHandlers;
   /** Closes what the handlers opened (a breaker, an SMTP pool), after the worker has stopped. */
   closers?: Array<() => Promise<unknown>>;
+  /**
+   * Work the worker runs beside its consumer on the same ORM (a saga sweeper), started once the consumer
+   * runs and stopped right after it.
+   */
+  background?: (
+    orm: Database,
+    tools: { logger: Logger; registry: Registry },
+  ) => { stop: () => Promise<void> };
   logger?: Logger;
   onQuery?: (sql: string) => void;
 }
@@ -100,6 +108,8 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
     lockDurationMs: env.EVENT_LOCK_MS,
   });
 
+  const background = options.background?.(orm, { logger, registry: metrics.registry });
+
   let stopping = false;
   const routes = {
     readiness: { postgres: postgresCheck(orm), redis: redisCheck(redis) },
@@ -128,6 +138,7 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
   async function stop(): Promise<void> {
     stopping = true;
     await events.stop();
+    await background?.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     for (const close of [

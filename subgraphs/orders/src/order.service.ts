@@ -91,12 +91,18 @@ export function createOrderService(
           );
           await tx.flush();
           // In the same transaction: the order and its OrderPlaced event exist together or not at all.
-          await recordEvent(tx, 'OrderPlaced', {
-            orderId: created.id,
-            userId,
-            items: items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
-            total,
-          });
+          // The event has the order's id, so the saga sweeper re-drives it without a search.
+          await recordEvent(
+            tx,
+            'OrderPlaced',
+            {
+              orderId: created.id,
+              userId,
+              items: items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
+              total,
+            },
+            { id: created.id },
+          );
           return { order: created, lines };
         });
         // The response's items need no second read: they are exactly what was just written.
