@@ -3,6 +3,7 @@ import { CONSUMERS, type Consumer, type EventWorker } from '@supergraph/events';
 import {
   generateSigningKeyPem,
   startTestSubgraph,
+  TEST_ADMIN_DATABASE_URL,
   TEST_INTERNAL_SECRET,
   testEnv,
   type TestSubgraph,
@@ -54,6 +55,8 @@ export interface Shop {
   resetQueries: () => void;
   /** The BullMQ key prefix of this stack's queues. */
   prefix: string;
+  /** A superuser URL of the Postgres the stack's schemas are in. */
+  databaseAdminUrl: string;
   /** The event workers, when started with `workers: true`. */
   workers: EventWorker[];
   stop: () => Promise<void>;
@@ -64,6 +67,8 @@ export interface ShopOptions {
   workers?: boolean | Consumer[];
   /** Another Redis than the shared one (a test that stops Redis runs its own). */
   redisUrl?: string;
+  /** Another Postgres than the shared one, as a superuser URL (a test that restarts Postgres runs its own). */
+  databaseAdminUrl?: string;
   /** Extra variables for every subgraph and worker (e.g. EVENT_ATTEMPTS). */
   env?: Record<string, string>;
   /** Extra variables for the router (e.g. PERSISTED_QUERIES). */
@@ -85,22 +90,41 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,
   });
+  const database = { databaseAdminUrl: options.databaseAdminUrl ?? TEST_ADMIN_DATABASE_URL };
   const [users, products] = await Promise.all([
-    startTestSubgraph('users', (env, hooks) =>
-      startUsersSubgraph(loadUsersEnv({ ...seeded(env), JWT_PRIVATE_KEY: generateSigningKeyPem() }), hooks),
+    startTestSubgraph(
+      'users',
+      (env, hooks) =>
+        startUsersSubgraph(loadUsersEnv({ ...seeded(env), JWT_PRIVATE_KEY: generateSigningKeyPem() }), hooks),
+      database,
     ),
-    startTestSubgraph('products', (env, hooks) => startProductsSubgraph(loadProductsEnv(seeded(env)), hooks)),
+    startTestSubgraph(
+      'products',
+      (env, hooks) => startProductsSubgraph(loadProductsEnv(seeded(env)), hooks),
+      database,
+    ),
   ]);
   const [inventory, orders, payments, notifications] = await Promise.all([
-    startTestSubgraph('inventory', (env, hooks) =>
-      startInventorySubgraph(loadInventoryEnv(seeded(env)), hooks),
+    startTestSubgraph(
+      'inventory',
+      (env, hooks) => startInventorySubgraph(loadInventoryEnv(seeded(env)), hooks),
+      database,
     ),
-    startTestSubgraph('orders', (env, hooks) =>
-      startOrdersSubgraph(loadOrdersEnv({ ...seeded(env), PRODUCTS_URL: products.url }), hooks),
+    startTestSubgraph(
+      'orders',
+      (env, hooks) =>
+        startOrdersSubgraph(loadOrdersEnv({ ...seeded(env), PRODUCTS_URL: products.url }), hooks),
+      database,
     ),
-    startTestSubgraph('payments', (env, hooks) => startPaymentsSubgraph(loadPaymentsEnv(seeded(env)), hooks)),
-    startTestSubgraph('notifications', (env, hooks) =>
-      startNotificationsSubgraph(loadNotificationsEnv(seeded(env)), hooks),
+    startTestSubgraph(
+      'payments',
+      (env, hooks) => startPaymentsSubgraph(loadPaymentsEnv(seeded(env)), hooks),
+      database,
+    ),
+    startTestSubgraph(
+      'notifications',
+      (env, hooks) => startNotificationsSubgraph(loadNotificationsEnv(seeded(env)), hooks),
+      database,
     ),
   ]);
   const subgraphs = { users, products, inventory, orders, payments, notifications };
@@ -167,6 +191,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       for (const name of SUBGRAPHS) subgraphs[name].queries.reset();
     },
     prefix,
+    databaseAdminUrl: database.databaseAdminUrl,
     workers,
     workerEnv: (name) => workerEnv(subgraphs[name]),
     stop: async () => {

@@ -18,17 +18,21 @@ export interface TestSchema {
  * A throwaway schema and role for one test file, provisioned by the same code that provisions a real
  * deployment, so each file starts from an empty schema and runs the subgraph's real migrations.
  */
-export async function createTestSchema(subgraph: string): Promise<TestSchema> {
+export async function createTestSchema(
+  subgraph: string,
+  /** Another Postgres than the shared one (a test that restarts Postgres runs its own). */
+  adminUrl: string = TEST_ADMIN_DATABASE_URL,
+): Promise<TestSchema> {
   const name = `t_${subgraph}_${randomBytes(4).toString('hex')}`;
   const password = randomBytes(12).toString('hex');
   const grant = { database: TEST_DATABASE, name, password };
-  await provisionSubgraphSchema(TEST_ADMIN_DATABASE_URL, grant);
-  const url = new URL(withDatabaseName(TEST_ADMIN_DATABASE_URL, TEST_DATABASE));
+  await provisionSubgraphSchema(adminUrl, grant);
+  const url = new URL(withDatabaseName(adminUrl, TEST_DATABASE));
   url.username = name;
   url.password = password;
   return {
     name,
     clientUrl: url.toString(),
-    drop: () => dropSubgraphSchema(TEST_ADMIN_DATABASE_URL, grant),
+    drop: () => dropSubgraphSchema(adminUrl, grant),
   };
 }

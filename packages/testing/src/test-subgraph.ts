@@ -57,8 +57,9 @@ export interface TestSubgraph {
 export async function startTestSubgraph(
   name: string,
   start: (env: TestEnv, hooks: { onQuery: (sql: string) => void }) => Promise<SubgraphServer>,
+  options: { databaseAdminUrl?: string } = {},
 ): Promise<TestSubgraph> {
-  const schema = await createTestSchema(name);
+  const schema = await createTestSchema(name, options.databaseAdminUrl);
   const queries = createQueryCounter();
   let server: SubgraphServer;
   try {
