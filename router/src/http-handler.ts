@@ -4,15 +4,15 @@ import pLimit from 'p-limit';
 import { DomainError } from '@supergraph/errors';
 import type { Logger } from '@supergraph/logging';
 import {
+  answerEarly,
   executeGraphQL,
   header,
   inRequestSpan,
   instrumentedListener,
   parseJsonOrRefuse,
   readBodyOrRefuse,
+  refuseEarly,
   requestIdOf,
-  sendGraphQLError,
-  sendJson,
   serveOperationalRoute,
   type OperationalRoutes,
   type RequestContext,
@@ -56,7 +56,7 @@ export function createRouterHandler(options: RouterHandlerOptions) {
       return;
     }
     if (await serveOperationalRoute(path, res, options)) return;
-    if (!GRAPHQL_PATHS.has(path)) return sendJson(res, 404, { error: 'not found' });
+    if (!GRAPHQL_PATHS.has(path)) return answerEarly(req, res, 404, { error: 'not found' });
     // The trace starts here (or continues the client's traceparent): every subgraph call, masked
     // error and log line of the request belongs to it.
     return inRequestSpan('router', req, res, () => handleGraphQL(req, res));
@@ -66,6 +66,8 @@ export function createRouterHandler(options: RouterHandlerOptions) {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
 
+    // The token is checked before the body is read, so that a caller who is refused costs no buffer;
+    // refuseEarly reads and drops the body instead, or the client's connection would break under it.
     let identity;
     try {
       identity = await verifier.identify(header(req, 'authorization'));
@@ -73,9 +75,9 @@ export function createRouterHandler(options: RouterHandlerOptions) {
       if (!(error instanceof DomainError)) throw error;
       if (error.code === 'UNAUTHENTICATED') {
         res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
-        return sendGraphQLError(res, 401, error.code, error.message);
+        return refuseEarly(req, res, 401, error.code, error.message);
       }
-      return sendGraphQLError(res, 503, error.code, error.message);
+      return refuseEarly(req, res, 503, error.code, error.message);
     }
 
     const body = await readBodyOrRefuse(req, res, bodyLimit);
@@ -84,7 +86,7 @@ export function createRouterHandler(options: RouterHandlerOptions) {
     if (!parsed.ok) return;
     if (executions.activeCount >= executions.concurrency && executions.pendingCount >= maxQueued) {
       res.setHeader('retry-after', '1');
-      return sendGraphQLError(res, 503, 'SERVICE_UNAVAILABLE', AT_CAPACITY_MESSAGE);
+      return refuseEarly(req, res, 503, 'SERVICE_UNAVAILABLE', AT_CAPACITY_MESSAGE);
     }
     await executions(() =>
       executeGraphQL(apollo, req, res, parsed.value, async () => ({

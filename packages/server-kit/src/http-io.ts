@@ -1,23 +1,53 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@supergraph/logging';
+import { graphQLErrorBody, refuseEarly } from './early-answer.ts';
 import type { Metrics } from './metrics.ts';
 
-export class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {
+  /** What had been read when reading stopped: the limit and part of one more chunk. */
+  readonly bytesRead: number;
 
-/** Reads the whole body as UTF-8, refusing anything over the limit before it is buffered. */
-export async function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new BodyTooLargeError(`request body over ${limitBytes} bytes`);
-    chunks.push(chunk as Buffer);
+  constructor(limitBytes: number, bytesRead: number) {
+    super(`request body over ${limitBytes} bytes`);
+    this.bytesRead = bytesRead;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads the body, or answers 413 and returns undefined when it is over the limit. */
+/**
+ * Reads the whole body as UTF-8, refusing anything over the limit before it is buffered. Past the
+ * limit it stops reading and leaves the request paused, not destroyed: destroying it would reset the
+ * connection under a client that expects an answer (answerEarly deals with the rest of the body).
+ */
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) return void chunks.push(chunk);
+      stop();
+      req.pause();
+      reject(new BodyTooLargeError(limitBytes, size));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => onError(new Error('the client closed the connection before the body ended'));
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+/**
+ * Reads the body, or answers 413 and returns undefined when it is over the limit; the client's
+ * connection keeps working either way (answerEarly).
+ */
 export async function readBodyOrRefuse(
   req: IncomingMessage,
   res: ServerResponse,
@@ -27,12 +57,15 @@ export async function readBodyOrRefuse(
     return await readBody(req, limitBytes);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
-    sendGraphQLError(res, 413, 'BAD_REQUEST', error.message);
+    await refuseEarly(req, res, 413, 'BAD_REQUEST', error.message, { bodyBytesRead: error.bytesRead });
     return undefined;
   }
 }
 
-/** Parses a JSON body (an empty one is no body), or answers 400 when it is not JSON. */
+/**
+ * Parses a JSON body (an empty one is no body), or answers 400 when it is not JSON. The body has been
+ * read, so the answer needs none of answerEarly's care.
+ */
 export function parseJsonOrRefuse(
   res: ServerResponse,
   body: string,
@@ -77,7 +110,8 @@ export function instrumentedListener(options: {
     res.on('finish', () => stopTimer({ route: options.routeLabel(path), status: String(res.statusCode) }));
     options.handle(req, res, path).catch((error: unknown) => {
       logger.error({ err: error, path }, 'request failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      // The handler may have failed before reading the body (answerEarly deals with it).
+      if (!res.headersSent) void refuseEarly(req, res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.end();
     });
   };
@@ -92,7 +126,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** A GraphQL-shaped error response for requests refused before they reach Apollo. */
+/**
+ * A GraphQL-shaped error response for requests refused before they reach Apollo, once their body has
+ * been read; refuseEarly when it may not have been.
+ */
 export function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+  sendJson(res, status, graphQLErrorBody(code, message));
 }

@@ -11,6 +11,7 @@ export { connectRedis, redisCheck } from './redis.ts';
 export { stopOnSignals } from './lifecycle.ts';
 export { loadTypeDefs } from './type-defs.ts';
 export { executeGraphQL } from './graphql-http.ts';
+export { answerEarly, DISCARD_LIMIT_BYTES, refuseEarly, type EarlyAnswerOptions } from './early-answer.ts';
 export {
   header,
   instrumentedListener,

@@ -10,3 +10,9 @@ export {
 } from './test-subgraph.ts';
 export { generateSigningKeyPem } from './signing-key.ts';
 export { eventually } from './eventually.ts';
+export {
+  keepAliveClient,
+  type KeepAliveAnswer,
+  type KeepAliveClient,
+  type KeepAliveRequest,
+} from './keep-alive-client.ts';
