@@ -171,4 +171,24 @@ describe('a request sent straight to a subgraph', () => {
       expect(JSON.stringify(json)).not.toContain('sdl');
     }
   });
+
+  it('is refused when a signed request the router sent is sent again, to the same subgraph or another', async () => {
+    const headers = signInternalRequest(TEST_INTERNAL_SECRET, { identity: null, body });
+    const send = (subgraph: TestSubgraph) =>
+      fetch(subgraph.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    expect((await send(users)).status).toBe(200);
+    // The subgraphs remember nonces in the Redis they share, as replicas of one subgraph do.
+    for (const subgraph of [users, products]) {
+      const response = await send(subgraph);
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as Result).errors?.[0]).toMatchObject({
+        message: 'This subgraph only serves the router: replayed internal signature.',
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
+    }
+  });
 });

@@ -43,7 +43,9 @@ function toRequest(operation: Operation, internalSecret: string | undefined): au
   if (operation.token) headers.authorization = `Bearer ${operation.token}`;
   const request: autocannon.Request = { method: 'POST', path: '/graphql', headers, body };
   if (internalSecret) {
-    // The signature carries a timestamp a subgraph accepts for a minute, so it is made per request.
+    // Made per request: a subgraph accepts a signature's timestamp for a minute only and its nonce once,
+    // so headers signed once and sent again would be refused as a replay. autocannon calls
+    // setupRequest for every request it sends.
     request.setupRequest = (req) => ({
       ...req,
       headers: { ...headers, ...signInternalRequest(internalSecret, { identity: null, body }) },

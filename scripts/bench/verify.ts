@@ -19,6 +19,7 @@ export async function postOperation(
   const body = JSON.stringify({ query: operation.query, variables: operation.variables });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (operation.token) headers.authorization = `Bearer ${operation.token}`;
+  // Signed per call: a subgraph accepts each signature's nonce once.
   if (target.internalSecret)
     Object.assign(headers, signInternalRequest(target.internalSecret, { identity: null, body }));
   const response = await fetch(`${target.origin}/graphql`, { method: 'POST', headers, body });

@@ -1,6 +1,9 @@
 import { openDatabase, postgresCheck, type Database, type DatabaseOptions } from '@supergraph/db';
 import { createLogger, type Logger } from '@supergraph/logging';
+import { createFallbackNonceStore } from './fallback-nonce-store.ts';
+import { createInMemoryNonceStore } from './in-memory-nonce-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createRedisNonceStore } from './redis-nonce-store.ts';
 import { connectRedis, redisCheck } from './redis.ts';
 import {
   startSubgraphServer,
@@ -90,6 +93,12 @@ export async function startDatabaseSubgraph<TContext extends RequestContext>(
       port: env.PORT,
       logger,
       internalSecret: env.INTERNAL_SECRET,
+      // Shared by the replicas through Redis, so a request replayed to another one is refused too.
+      nonces: createFallbackNonceStore({
+        primary: createRedisNonceStore(redis),
+        fallback: createInMemoryNonceStore(),
+        logger,
+      }),
       production: env.NODE_ENV === 'production',
       readiness: { postgres: postgresCheck(orm), redis: redisCheck(redis) },
       createContext: options.createContext(orm),

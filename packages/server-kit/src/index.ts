@@ -8,6 +8,10 @@ export {
 export { createErrorMasker, INTERNAL_ERROR_MESSAGE } from './error-masking.ts';
 export { checkReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';
 export { connectRedis, redisCheck } from './redis.ts';
+export type { NonceStore } from './nonce-store.ts';
+export { createInMemoryNonceStore, type InMemoryNonceStore } from './in-memory-nonce-store.ts';
+export { createRedisNonceStore, DEFAULT_NONCE_KEY_PREFIX } from './redis-nonce-store.ts';
+export { createFallbackNonceStore } from './fallback-nonce-store.ts';
 export { stopOnSignals } from './lifecycle.ts';
 export { loadTypeDefs } from './type-defs.ts';
 export { executeGraphQL } from './graphql-http.ts';

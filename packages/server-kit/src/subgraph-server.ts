@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { verifyInternalRequest, type Identity } from '@supergraph/identity';
+import { verifyInternalRequest, type Identity, type VerifyResult } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logging';
 import { createErrorMasker } from './error-masking.ts';
 import { executeGraphQL } from './graphql-http.ts';
@@ -19,7 +19,9 @@ import {
   sendGraphQLError,
   sendJson,
 } from './http-io.ts';
+import { createInMemoryNonceStore } from './in-memory-nonce-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import type { NonceStore } from './nonce-store.ts';
 import { serveOperationalRoute } from './operational-routes.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import { inRequestSpan, operationSpanPlugin } from './request-span.ts';
@@ -44,6 +46,11 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   logger: Logger;
   /** Shared with the router: every GraphQL request must carry its signature. */
   internalSecret: string;
+  /**
+   * Remembers the nonce of each signed request accepted, to refuse it sent again. Share one (Redis)
+   * between the replicas of a subgraph; by default it is this process's memory only.
+   */
+  nonces?: NonceStore;
   production: boolean;
   /** Dependencies /ready checks (Postgres, Redis). */
   readiness: Record<string, ReadinessCheck>;
@@ -80,6 +87,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
   const { logger } = options;
   const metrics = options.metrics ?? createMetrics(options.name);
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const nonces = options.nonces ?? createInMemoryNonceStore();
   let stopping = false;
 
   const httpServer = createServer(instrumentedListener({ logger, metrics, routeLabel, handle }));
@@ -121,12 +129,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBodyOrRefuse(req, res, bodyLimit);
     if (body === undefined) return;
-    const search = new URL(req.url ?? '/', 'http://localhost').search;
-    const verified = verifyInternalRequest(options.internalSecret, {
-      header: (name) => header(req, name),
-      search,
-      body,
-    });
+    const verified = await verifySignature(req, body);
     if (!verified.ok) {
       logger.warn(
         { reason: verified.reason, remote: req.socket.remoteAddress },
@@ -149,6 +152,17 @@ export async function startSubgraphServer<TContext extends RequestContext>(
         logger: logger.child({ requestId, userId: verified.identity?.userId }),
       }),
     );
+  }
+
+  /** The signature first; only a request whose signature holds spends a trip to the nonce store. */
+  async function verifySignature(req: IncomingMessage, body: string): Promise<VerifyResult> {
+    const verified = verifyInternalRequest(options.internalSecret, {
+      header: (name) => header(req, name),
+      search: new URL(req.url ?? '/', 'http://localhost').search,
+      body,
+    });
+    if (!verified.ok || (await nonces.claim(verified.nonce, verified.rememberForMs))) return verified;
+    return { ok: false, reason: 'replayed internal signature' };
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 // What every peer gateway needs to talk to our subgraphs: the caller's identity from their JWT (ES256,
 // keys from the users subgraph's JWKS, as the router checks them) and the signature each subgraph
-// requires over the identity, a timestamp and the exact body sent.
+// requires over the identity, a timestamp, a nonce and the exact body sent.
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { IDENTITY_HEADERS, signInternalRequest, type Identity, type Role } from '@supergraph/identity';
 
@@ -49,7 +49,10 @@ export function identityHeaders(identity: Identity | null): Record<string, strin
     : {};
 }
 
-/** A request init with the signature headers added, over the identity headers it already carries. */
+/**
+ * A request init with the signature headers added, over the identity headers it already carries. Call
+ * it for every request sent: a subgraph accepts each signature's nonce once and refuses it again.
+ */
 export function signedInit<T extends { headers?: Record<string, string>; body?: unknown }>(
   secret: string,
   url: string,
