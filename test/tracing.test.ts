@@ -23,7 +23,8 @@ beforeAll(async () => {
     spanProcessors: [new SimpleSpanProcessor({ exporter })],
     instrument: false,
   });
-  shop = await startShop({ workers: true });
+  // The storefront is a traced service of ours, so the router is told to continue its traceparent.
+  shop = await startShop({ workers: true, routerEnv: { TRUST_CLIENT_TRACE_CONTEXT: 'true' } });
   customer = await shop.register('traced-shopper@example.com');
 }, 90_000);
 

@@ -190,6 +190,7 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
       bodyLimitBytes: env.MAX_BODY_BYTES,
       maxConcurrentOperations: env.MAX_CONCURRENT_OPERATIONS,
       maxQueuedOperations: env.MAX_QUEUED_OPERATIONS,
+      trustClientTraceContext: env.TRUST_CLIENT_TRACE_CONTEXT,
     }),
   );
   try {

@@ -154,6 +154,15 @@ export const envSchema = z.object({
   // it; N: the address the outermost of our N proxies saw is the caller's, and what the client wrote
   // before it is ignored.
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // Whether the router continues a client's `traceparent`: its trace id, and its sampled flag, which
+  // would make every process record the request whatever OTEL_TRACES_SAMPLER says. Any client can
+  // send one, so by default the router starts a trace of its own for each request, sampled by its
+  // own sampler, and links it to the client's; `true` only where every client is a traced service of
+  // ours (or an ingress drops the header from anyone else).
+  TRUST_CLIENT_TRACE_CONTEXT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -33,6 +33,8 @@ export interface RouterHandlerOptions extends OperationalRoutes {
   maxConcurrentOperations?: number;
   /** Operations waiting in line at most; past that the router answers 503 (MAX_QUEUED_OPERATIONS). */
   maxQueuedOperations?: number;
+  /** Continue a client's `traceparent` rather than only link to it (TRUST_CLIENT_TRACE_CONTEXT). */
+  trustClientTraceContext?: boolean;
 }
 
 export const AT_CAPACITY_MESSAGE = 'The router is at capacity; retry shortly.';
@@ -57,9 +59,11 @@ export function createRouterHandler(options: RouterHandlerOptions) {
     }
     if (await serveOperationalRoute(path, res, options)) return;
     if (!GRAPHQL_PATHS.has(path)) return answerEarly(req, res, 404, { error: 'not found' });
-    // The trace starts here (or continues the client's traceparent): every subgraph call, masked
-    // error and log line of the request belongs to it.
-    return inRequestSpan('router', req, res, () => handleGraphQL(req, res));
+    // The trace starts here (or continues the client's traceparent, if trusted): every subgraph call,
+    // masked error and log line of the request belongs to it.
+    return inRequestSpan('router', req, res, () => handleGraphQL(req, res), {
+      trustTraceContext: options.trustClientTraceContext ?? false,
+    });
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {

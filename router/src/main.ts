@@ -17,11 +17,16 @@ if (cluster.isPrimary && env.ROUTER_WORKERS > 1) {
 } else {
   // Loaded here, not above: a cluster's primary runs no router and needs neither telemetry nor Apollo.
   const { runInstrumentedMain } = await import('@supergraph/server-kit/main');
-  await runInstrumentedMain('router', async () => {
-    const { startRouter } = await import('./app.ts');
-    if (!cluster.isWorker) return startRouter(env);
-    // Workers write to one stdout: each line names its worker, by the pid the primary logs if it exits.
-    const logger = createLogger({ name: 'router', level: env.LOG_LEVEL }).child({ pid: process.pid });
-    return asClusterWorker(await startRouter(env, { logger }));
-  });
+  await runInstrumentedMain(
+    'router',
+    async () => {
+      const { startRouter } = await import('./app.ts');
+      if (!cluster.isWorker) return startRouter(env);
+      // Workers write to one stdout: each line names its worker, by the pid the primary logs if it exits.
+      const logger = createLogger({ name: 'router', level: env.LOG_LEVEL }).child({ pid: process.pid });
+      return asClusterWorker(await startRouter(env, { logger }));
+    },
+    // The HTTP instrumentation reads a client's traceparent before the router's handler runs.
+    { trustIncomingTraceContext: env.TRUST_CLIENT_TRACE_CONTEXT },
+  );
 }

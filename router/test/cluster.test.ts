@@ -1,17 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SubgraphServer } from '@supergraph/server-kit';
-import { eventually, TEST_INTERNAL_SECRET } from '@supergraph/testing';
+import { eventually } from '@supergraph/testing';
 import { startJwksServer, type JwksServer } from './support/jwks-server.ts';
 import { startPlainSubgraph } from './support/plain-subgraph.ts';
+import { startRouterMain, type RouterProcess } from './support/router-main.ts';
 import { composeSupergraph, createSupergraphFile, type SupergraphFile } from './support/supergraph.ts';
 
 // The router as operators start it, `node router/src/main.ts` with ROUTER_WORKERS=2: one primary and
 // two worker processes sharing one port.
 
-const root = new URL('../..', import.meta.url).pathname;
 const QUERIES_PER_MINUTE = 4;
 const SLOW_MS = 1500;
 
@@ -27,40 +25,9 @@ let subgraph: SubgraphServer;
 let jwks: JwksServer;
 let supergraph: SupergraphFile;
 
-interface RunningProcess {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Starts the router's main with the test environment plus `vars`, as its own process. */
-function startMain(vars: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['router/src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      INTERNAL_SECRET: TEST_INTERNAL_SECRET,
-      JWKS_URL: jwks.url,
-      RATE_LIMIT_KEY_PREFIX: `test:rate-limit:${randomUUID()}`,
-      ROUTER_WORKERS: '2',
-      ...vars,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+function startMain(vars: Record<string, string>): RouterProcess {
+  return startRouterMain({ JWKS_URL: jwks.url, ROUTER_WORKERS: '2', ...vars });
 }
 
 interface Answer {
@@ -133,7 +100,7 @@ afterAll(async () => {
 });
 
 describe('a router of two workers', () => {
-  let router: RunningProcess;
+  let router: RouterProcess;
   let port: number;
 
   beforeAll(async () => {

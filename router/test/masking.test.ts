@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createLogger } from '@supergraph/logging';
 import { startTelemetry, type Telemetry } from '@supergraph/telemetry/sdk';
+import { eventually } from '@supergraph/testing';
 import { startRouter, type Router } from '../src/app.ts';
 import { post, routerTestEnv } from './support/router-env.ts';
 import { composeSupergraph, createSupergraphFile, type SupergraphFile } from './support/supergraph.ts';
@@ -27,13 +28,14 @@ let supergraph: SupergraphFile;
 let router: Router;
 let graphql: string;
 let telemetry: Telemetry;
+const spans = new InMemorySpanExporter();
 /** The router's log, one parsed line each, as an operator's log shipper receives it. */
 const logLines: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
   telemetry = await startTelemetry({
     serviceName: 'router',
-    spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
     instrument: false,
   });
   leaky = createServer((req, res) => {
@@ -134,10 +136,20 @@ describe('errors from a subgraph, through the router in production', () => {
   });
 
   it("logs a masked error with the original error and the trace id of the caller's request", async () => {
-    const traceId = randomBytes(16).toString('hex');
-    const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+    const clientTraceId = randomBytes(16).toString('hex');
+    const traceparent = `00-${clientTraceId}-${randomBytes(8).toString('hex')}-01`;
     const result = await post(graphql, '{ database }', { 'content-type': 'application/json', traceparent });
     expect(result.errors?.[0]?.message).toBe('Internal server error');
+
+    // The request's trace is the router's own, which links to the client's traceparent: a public
+    // client's is not continued (TRUST_CLIENT_TRACE_CONTEXT unset).
+    const request = await eventually(async () =>
+      spans
+        .getFinishedSpans()
+        .find((span) => span.links.some((link) => link.context.traceId === clientTraceId)),
+    );
+    const traceId = request.spanContext().traceId;
+    expect(traceId).not.toBe(clientTraceId);
 
     const masked = logLines.filter((line) => line.msg === 'unexpected error while executing an operation');
     expect(masked.filter((line) => line.trace_id === traceId)).toEqual([

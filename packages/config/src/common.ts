@@ -5,6 +5,30 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 /** An unset variable and one set to nothing (`OTEL_EXPORTER_OTLP_ENDPOINT=` in a compose file) mean the same. */
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
+/** Blanks around a value are a quoting slip, and a blank value is none. */
+const trimmed = (value: unknown) => (typeof value === 'string' ? emptyAsUnset(value.trim()) : value);
+
+/** The spec reads the values of its enums case-insensitively. */
+const lowerCase = (value: unknown) => (typeof value === 'string' ? trimmed(value.toLowerCase()) : value);
+
+const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+
+/** The samplers of the OpenTelemetry spec that @opentelemetry/sdk-trace itself provides. */
+const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+/** Samplers the spec also names, each from a package of its own that no process here loads. */
+const UNSUPPORTED_TRACES_SAMPLERS = new Set(['jaeger_remote', 'parentbased_jaeger_remote', 'xray']);
+
+const SAMPLERS_LIST = TRACES_SAMPLERS.join(', ');
+const RATIO = 'must be a ratio from 0 to 1, e.g. 0.1 to keep one trace in ten';
+
 /**
  * OpenTelemetry's standard variables, read before anything else loads (@supergraph/telemetry's
  * `telemetryOptionsFromEnv`) and validated again with the rest of a process's environment.
@@ -22,12 +46,33 @@ const telemetryEnv = {
   ),
   // Overrides the process's own name (router, orders, orders-worker, ...) as the spans' service.name.
   OTEL_SERVICE_NAME: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
+  // Which traces are recorded (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
+  // Parent-based by default: a trace is kept or dropped whole, by the process that starts it (the
+  // router for a client's request), and every process after it follows the sampled flag it receives.
+  OTEL_TRACES_SAMPLER: z.preprocess(
+    lowerCase,
+    z
+      .enum(TRACES_SAMPLERS, {
+        error: (issue) =>
+          UNSUPPORTED_TRACES_SAMPLERS.has(String(issue.input))
+            ? `${String(issue.input)} is not supported (it needs a sampler package this service does not include); use one of ${SAMPLERS_LIST}`
+            : `must be one of ${SAMPLERS_LIST}`,
+      })
+      .default('parentbased_traceidratio'),
+  ),
+  // The share of new traces the ratio samplers keep. Unset: 0.1 in production and 1 elsewhere
+  // (PRODUCTION_SAMPLE_RATIO in @supergraph/telemetry's env.ts says why).
+  OTEL_TRACES_SAMPLER_ARG: z.preprocess(
+    trimmed,
+    z.coerce.number({ error: RATIO }).min(0, RATIO).max(1, RATIO).optional(),
+  ),
 };
-export const telemetryEnvSchema = z.object(telemetryEnv);
+/** The telemetry variables, and NODE_ENV, on which the default sampling ratio depends. */
+export const telemetryEnvSchema = z.object({ NODE_ENV: nodeEnv, ...telemetryEnv });
 
 /** Variables every process reads: how it runs and how it talks to its peers. */
 export const baseEnv = {
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  NODE_ENV: nodeEnv,
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: logLevel.default('info'),
   REDIS_URL: z

@@ -5,7 +5,9 @@ import {
   SERVICE_ATTRIBUTE,
   SpanKind,
   SpanStatusCode,
+  untrustedCallerLinks,
   withSpan,
+  type IncomingRequestOptions,
 } from '@supergraph/telemetry';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { responseErrorCodes } from './response-errors.ts';
@@ -17,16 +19,19 @@ const SERVER_FAILURES = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']
 
 /**
  * Handles one GraphQL request inside its span: a child of the caller's `traceparent` (the router's,
- * for a subgraph; a client's, or none, for the router), so everything the request does and logs
- * belongs to the caller's trace. `operationSpanPlugin` names the span after the operation.
+ * for a subgraph), so everything the request does and logs belongs to the caller's trace. A caller
+ * not trusted with its trace context (`trustTraceContext: false`: a public client of the router,
+ * unless TRUST_CLIENT_TRACE_CONTEXT) gets a trace of our own instead, whose request span links to
+ * its context. `operationSpanPlugin` names the span after the operation.
  */
 export function inRequestSpan(
   service: string,
   req: IncomingMessage,
   res: ServerResponse,
   handle: () => Promise<void>,
+  options: IncomingRequestOptions = {},
 ): Promise<void> {
-  const parent = incomingRequestContext(req.headers);
+  const parent = incomingRequestContext(req.headers, options);
   // Under the HTTP instrumentation's own server span (a deployed process) this one is its child.
   const local = activeSpan() !== undefined;
   const attributes = {
@@ -35,7 +40,8 @@ export function inRequestSpan(
     'url.path': new URL(req.url ?? '/', 'http://localhost').pathname,
   };
   const kind = local ? SpanKind.INTERNAL : SpanKind.SERVER;
-  return withSpan(TRACER, `${req.method ?? 'GET'} /graphql`, { kind, attributes, parent }, async (span) => {
+  const spanOptions = { kind, attributes, parent, links: untrustedCallerLinks(parent) };
+  return withSpan(TRACER, `${req.method ?? 'GET'} /graphql`, spanOptions, async (span) => {
     await handle();
     span.setAttribute('http.response.status_code', res.statusCode);
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

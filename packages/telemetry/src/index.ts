@@ -16,4 +16,6 @@ export {
   currentTraceIds,
   incomingRequestContext,
   injectTraceContext,
+  untrustedCallerLinks,
+  type IncomingRequestOptions,
 } from './trace-context.ts';

@@ -5,6 +5,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Link,
   type Span,
 } from '@opentelemetry/api';
 
@@ -22,6 +23,8 @@ export interface SpanOptions {
   attributes?: Attributes;
   /** Where the span hangs; the active context by default. */
   parent?: Context;
+  /** Spans of other traces this one relates to, e.g. an untrusted caller's (untrustedCallerLinks). */
+  links?: Link[];
 }
 
 /** The span the caller runs in, if any (a request's, a job's). */
@@ -45,7 +48,11 @@ export function withSpan<T>(
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
   const parent = options.parent ?? context.active();
-  const spanOptions = { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes };
+  const spanOptions = {
+    kind: options.kind ?? SpanKind.INTERNAL,
+    attributes: options.attributes,
+    links: options.links,
+  };
   return trace.getTracer(tracerName).startActiveSpan(name, spanOptions, parent, async (span) => {
     try {
       return await work(span);

@@ -37,14 +37,21 @@ async function recording() {
 }
 
 describe('telemetryOptionsFromEnv', () => {
+  // Outside production (sampling.test.ts has the rest).
+  const EVERY_NEW_TRACE = { name: 'parentbased_traceidratio', ratio: 1 };
+
   it('takes the process name unless OTEL_SERVICE_NAME says otherwise, and no endpoint means none', () => {
-    expect(telemetryOptionsFromEnv('orders', {})).toEqual({ serviceName: 'orders', endpoint: undefined });
+    expect(telemetryOptionsFromEnv('orders', {})).toEqual({
+      serviceName: 'orders',
+      endpoint: undefined,
+      sampler: EVERY_NEW_TRACE,
+    });
     expect(
       telemetryOptionsFromEnv('orders', {
         OTEL_SERVICE_NAME: 'orders-eu',
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
       }),
-    ).toEqual({ serviceName: 'orders-eu', endpoint: 'http://jaeger:4318' });
+    ).toEqual({ serviceName: 'orders-eu', endpoint: 'http://jaeger:4318', sampler: EVERY_NEW_TRACE });
     expect(telemetryOptionsFromEnv('orders', { OTEL_EXPORTER_OTLP_ENDPOINT: '' }).endpoint).toBeUndefined();
   });
 
@@ -52,6 +59,7 @@ describe('telemetryOptionsFromEnv', () => {
     expect(telemetryOptionsFromEnv('orders', { OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' })).toEqual({
       serviceName: 'orders',
       endpoint: undefined,
+      sampler: EVERY_NEW_TRACE,
     });
     const processEnv = z.object(baseEnv);
     expect(() =>
