@@ -1,97 +1,69 @@
 // Usage: npm start
 //
 // Runs the whole supergraph on this machine: provisions the development database (each subgraph's
-// role and schema), then starts every subgraph of supergraph.yaml and the router as separate OS
-// processes with prefixed logs. Each subgraph applies its migrations and loads its seed data as it
-// starts; the router starts once every subgraph is ready. Ctrl-C or SIGTERM stops them all.
-import { spawn, type ChildProcess } from 'node:child_process';
+// role and schema), then starts every subgraph of supergraph.yaml (its API, and its events worker where
+// it has one) and, once they are all ready, the router, each as its own OS process with prefixed logs.
+// Each subgraph applies its migrations and loads its seed data as it starts. The processes run under a
+// supervisor (supervisor/supervisor.ts): once the supergraph is up, a process that exits is restarted
+// with backoff while the rest keep serving; a process that cannot start at all stops everything, with
+// its one-line error. Ctrl-C or SIGTERM stops the router, then the rest.
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createServer } from 'node:net';
+import { runMain } from '@supergraph/config';
 import { devDatabase, devSecrets, devSubgraphDatabaseUrl, provisionDevDatabase } from './dev-env.ts';
-import { readSupergraphConfig, ROOT } from './supergraph-config.ts';
+import { loadStartEnv, type StartEnv } from './start-env.ts';
+import { readSupergraphConfig, ROOT, type SubgraphEntry } from './supergraph-config.ts';
+import { Supervisor, type ProcessSpec } from './supervisor/supervisor.ts';
 import { routerNodeOptions } from '../router/src/node-options.ts';
 
-const READY_TIMEOUT_MS = 90_000;
-const STOP_TIMEOUT_MS = 15_000;
-const ROUTER_PORT = Number(process.env.ROUTER_PORT ?? 4000);
 const COLORS = [36, 35, 33, 32, 34, 91, 96];
-
-interface Managed {
-  name: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-const running: Managed[] = [];
-let stopping = false;
+const ROUTER_COLOR = 97;
+/** A domain that consumes events has a worker process beside its API, on the port 100 above it. */
+const WORKER_PORT_STEP = 100;
 
 function fail(message: string): never {
   process.stderr.write(`start: ${message}\n`);
   process.exit(1);
 }
 
-function launch(name: string, entry: string, env: Record<string, string>, color: number): Managed {
-  const child = spawn(process.execPath, [entry], {
-    cwd: ROOT.pathname,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(true));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
   });
-  const prefix = process.stdout.isTTY
-    ? `\u001b[${color}m${name.padEnd(20)}|\u001b[0m `
-    : `${name.padEnd(20)}| `;
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream)
-      createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
-  }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const managed = { name, child, exited };
-  running.push(managed);
-  exited.then((code) => {
-    if (!stopping) {
-      process.stderr.write(`start: ${name} exited (code ${code}); stopping everything\n`);
-      void stopAll(1);
-    }
-  });
-  return managed;
 }
 
-async function waitReady(managed: Managed, url: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (managed.child.exitCode !== null) throw new Error(`${managed.name} exited before it was ready`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${managed.name} was not ready at ${url} within ${READY_TIMEOUT_MS / 1000}s`);
-}
+let env!: StartEnv;
+await runMain('start', async () => {
+  env = loadStartEnv();
+});
 
-async function stopAll(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  const timer = setTimeout(() => {
-    for (const { child } of running) if (child.exitCode === null) child.kill('SIGKILL');
-  }, STOP_TIMEOUT_MS);
-  // The router first, so the requests it is finishing can still reach the subgraphs; then the rest.
-  const router = running.find((managed) => managed.name === 'router');
-  const ordered = router ? [[router], running.filter((managed) => managed !== router)] : [running];
-  for (const group of ordered) {
-    for (const { child } of group) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(group.map((managed) => managed.exited));
-  }
-  clearTimeout(timer);
-  process.exit(code);
-}
+const { subgraphs } = readSupergraphConfig();
+const local = (port: number) => `http://127.0.0.1:${port}`;
+const portOf = (subgraph: SubgraphEntry) => Number(new URL(subgraph.routingUrl).port) + env.PORT_OFFSET;
+const hasWorker = (subgraph: SubgraphEntry) =>
+  existsSync(new URL(`subgraphs/${subgraph.name}/src/worker-main.ts`, ROOT));
+const routerPort = env.ROUTER_PORT ?? 4000 + env.PORT_OFFSET;
 
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+// A port already taken (another `npm start`, most likely) would answer our readiness checks for a
+// process of ours that cannot listen.
+const ports = [
+  routerPort,
+  ...subgraphs.flatMap((subgraph) =>
+    hasWorker(subgraph) ? [portOf(subgraph), portOf(subgraph) + WORKER_PORT_STEP] : [portOf(subgraph)],
+  ),
+];
+const busy: number[] = [];
+for (const port of ports) if (await portInUse(port)) busy.push(port);
+if (busy.length > 0) {
+  fail(
+    `port ${busy.join(', ')} already in use (another npm start?); stop it, or set PORT_OFFSET ` +
+      '(and DATABASE_NAME, EVENT_QUEUE_PREFIX) to run beside it',
+  );
+}
 
 const { adminUrl } = devDatabase();
-const { subgraphs } = readSupergraphConfig();
 try {
   await provisionDevDatabase(subgraphs);
 } catch (error) {
@@ -107,57 +79,95 @@ const secrets = devSecrets();
 const shared = {
   NODE_ENV: 'development',
   HOST: '127.0.0.1',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  LOG_LEVEL: env.LOG_LEVEL,
+  REDIS_URL: env.REDIS_URL,
   INTERNAL_SECRET: secrets.INTERNAL_SECRET,
 };
+const subgraphUrl = (name: string, path: string, fallbackPort: number) => {
+  const subgraph = subgraphs.find((entry) => entry.name === name);
+  return `${local(subgraph ? portOf(subgraph) : fallbackPort + env.PORT_OFFSET)}${path}`;
+};
+// The one call between subgraphs that skips the router: orders reads prices from products.
+const peers = { PRODUCTS_URL: subgraphUrl('products', '/graphql', 4002) };
+
+const colors = new Map<string, number>();
+const services: ProcessSpec[] = subgraphs.flatMap((subgraph, index) => {
+  const { name } = subgraph;
+  const port = portOf(subgraph);
+  const color = COLORS[index % COLORS.length] ?? 36;
+  const apiEnv = {
+    ...shared,
+    ...peers,
+    PORT: String(port),
+    DATABASE_URL: devSubgraphDatabaseUrl(name),
+    DATABASE_SCHEMA: name,
+    SEED_ON_START: 'true',
+    JWT_PRIVATE_KEY: secrets.JWT_PRIVATE_KEY,
+  };
+  const api = { name, entry: `subgraphs/${name}/src/main.ts`, env: apiEnv, readyUrl: `${local(port)}/ready` };
+  colors.set(name, color);
+  if (!hasWorker(subgraph)) return [api];
+  const workerPort = port + WORKER_PORT_STEP;
+  colors.set(`${name}-worker`, color);
+  return [
+    api,
+    {
+      name: `${name}-worker`,
+      entry: `subgraphs/${name}/src/worker-main.ts`,
+      env: { ...apiEnv, WORKER_PORT: String(workerPort) },
+      readyUrl: `${local(workerPort)}/ready`,
+    },
+  ];
+});
+const router: ProcessSpec = {
+  name: 'router',
+  entry: 'router/src/main.ts',
+  env: {
+    ...shared,
+    PORT: String(routerPort),
+    JWKS_URL: subgraphUrl('users', '/.well-known/jwks.json', 4001),
+    // The supergraph's routing URLs say localhost:4001 and so on; with PORT_OFFSET they are elsewhere.
+    SUBGRAPH_URLS: subgraphs
+      .map((subgraph) => `${subgraph.name}=${local(portOf(subgraph))}/graphql`)
+      .join(','),
+    NODE_OPTIONS: routerNodeOptions(env.NODE_OPTIONS),
+  },
+  readyUrl: `${local(routerPort)}/ready`,
+};
+colors.set(router.name, ROUTER_COLOR);
+
+const width = Math.max(20, ...[...colors.keys()].map((name) => name.length + 1));
+const prefix = (name: string) =>
+  process.stdout.isTTY
+    ? `\u001b[${colors.get(name) ?? 36}m${name.padEnd(width)}|\u001b[0m `
+    : `${name.padEnd(width)}| `;
+const supervisor = new Supervisor({
+  cwd: ROOT.pathname,
+  env: process.env,
+  log: (line) => process.stderr.write(`start: ${line}\n`),
+  output: (name, line) => process.stdout.write(`${prefix(name)}${line}\n`),
+});
+
+let exiting: Promise<void> | undefined;
+function stopAndExit(code: number): Promise<void> {
+  exiting ??= supervisor.stop().then(() => process.exit(code));
+  return exiting;
+}
+// SIGHUP: the terminal closed. The processes, in process groups of their own, would not hear it.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAndExit(0));
+// Nor would they notice this process crashing: they go with it.
+process.on('exit', () => supervisor.kill());
 
 try {
-  const started = subgraphs.flatMap((subgraph, index) => {
-    const port = Number(new URL(subgraph.routingUrl).port);
-    const env = {
-      ...shared,
-      PORT: String(port),
-      DATABASE_URL: devSubgraphDatabaseUrl(subgraph.name),
-      DATABASE_SCHEMA: subgraph.name,
-      SEED_ON_START: 'true',
-      JWT_PRIVATE_KEY: secrets.JWT_PRIVATE_KEY,
-    };
-    const color = COLORS[index % COLORS.length] ?? 36;
-    const api = launch(subgraph.name, `subgraphs/${subgraph.name}/src/main.ts`, env, color);
-    const ready = [waitReady(api, `http://127.0.0.1:${port}/ready`)];
-    // A domain that consumes events has a worker process beside its API, on the port 100 above it.
-    const workerEntry = `subgraphs/${subgraph.name}/src/worker-main.ts`;
-    if (existsSync(new URL(workerEntry, ROOT))) {
-      const workerPort = port + 100;
-      const worker = launch(
-        `${subgraph.name}-worker`,
-        workerEntry,
-        { ...env, WORKER_PORT: String(workerPort) },
-        color,
-      );
-      ready.push(waitReady(worker, `http://127.0.0.1:${workerPort}/ready`));
-    }
-    return ready;
-  });
-  await Promise.all(started);
-  const usersPort = new URL(subgraphs.find((s) => s.name === 'users')?.routingUrl ?? 'http://x:4001').port;
-  const router = launch(
-    'router',
-    'router/src/main.ts',
-    {
-      ...shared,
-      PORT: String(ROUTER_PORT),
-      JWKS_URL: `http://127.0.0.1:${usersPort}/.well-known/jwks.json`,
-      NODE_OPTIONS: routerNodeOptions(process.env.NODE_OPTIONS),
-    },
-    97,
-  );
-  await waitReady(router, `http://127.0.0.1:${ROUTER_PORT}/ready`);
-  process.stdout.write(
-    `\nsupergraph is up: Apollo Sandbox at http://localhost:${ROUTER_PORT} (${subgraphs.length} subgraphs). Ctrl-C stops it.\n\n`,
-  );
+  await supervisor.start([services, [router]]);
 } catch (error) {
-  process.stderr.write(`start: ${error instanceof Error ? error.message : String(error)}\n`);
-  await stopAll(1);
+  if (!exiting)
+    process.stderr.write(
+      `start: ${error instanceof Error ? error.message : String(error)}; stopping everything\n`,
+    );
+  await stopAndExit(1);
 }
+process.stdout.write(
+  `\nsupergraph is up: Apollo Sandbox at http://localhost:${routerPort} (${subgraphs.length} subgraphs). ` +
+    'A process that exits is restarted; Ctrl-C stops them all.\n\n',
+);
