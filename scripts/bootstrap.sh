@@ -2,16 +2,16 @@
 # Usage: scripts/bootstrap.sh [command ...]
 #
 # Makes this checkout runnable on a fresh machine, then runs the command (if any) with the right Node
-# first on PATH. The project needs Node >= 22.17 (MikroORM 7, @apollo/subgraph, opossum 10) and runs
-# .ts files directly through Node's type stripping. Where the system Node is older, Node 24 comes from
+# first on PATH. The project needs Node >= 24.7 (crypto.argon2 hashes passwords; MikroORM 7,
+# @apollo/subgraph and opossum 10 need 22.17) and runs .ts files directly through Node's type stripping. Where the system Node is older, Node 24 comes from
 # the npm registry as the package node-linux-<arch> (it ships the binary), cached outside the checkout.
 # Dependencies are installed with `npm ci` whenever package-lock.json changed since the last install.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 node_version="24.21.0"
-min_major=22
-min_minor=17
+min_major=24
+min_minor=7
 
 node_is_recent() {
   command -v node >/dev/null 2>&1 || return 1
@@ -23,7 +23,7 @@ if ! node_is_recent; then
   case "$(uname -m)" in
     x86_64) arch=x64 ;;
     aarch64 | arm64) arch=arm64 ;;
-    *) echo "bootstrap: no Node package for $(uname -m); install Node >= 22.17 yourself" >&2; exit 1 ;;
+    *) echo "bootstrap: no Node package for $(uname -m); install Node >= 24.7 yourself" >&2; exit 1 ;;
   esac
   if ! command -v npm >/dev/null 2>&1; then
     echo "bootstrap: npm is missing; install Node.js (any version with npm) first" >&2

@@ -25,7 +25,9 @@ import { createLoaders as productsLoaders } from '../subgraphs/products/src/load
 import { listProducts } from '../subgraphs/products/src/product-page.ts';
 import { SEED_PRODUCT_IDS, seedProducts } from '../subgraphs/products/src/seed.ts';
 import { entities as usersEntities } from '../subgraphs/users/src/entities.ts';
+import { createHashingQueue } from '../subgraphs/users/src/hashing-queue.ts';
 import { createLoaders as usersLoaders } from '../subgraphs/users/src/loaders.ts';
+import { createPasswordHasher } from '../subgraphs/users/src/password-hasher.ts';
 import { createTokenIssuer, type TokenIssuer } from '../subgraphs/users/src/tokens.ts';
 import { createUserService } from '../subgraphs/users/src/user.service.ts';
 import { envelope, eventPaths, handle, itUsesIndexes, SILENT } from './support/lookup-paths.ts';
@@ -70,6 +72,7 @@ function planned(
 
 describe('users', () => {
   let tokens: TokenIssuer;
+  const passwords = createPasswordHasher(createHashingQueue({ concurrency: 1, maxWaitMs: 60_000 }));
   let userId: string;
   const account = { email: 'ada@example.com', name: 'Ada', password: 'correct horse battery' };
   const db = planned('users', async ({ orm }) => {
@@ -79,7 +82,7 @@ describe('users', () => {
       audience: 'lookup-indexes',
       ttlSeconds: 60,
     });
-    userId = (await createUserService(orm.em.fork(), tokens).register(account)).user.id;
+    userId = (await createUserService(orm.em.fork(), tokens, passwords).register(account)).user.id;
   });
 
   itUsesIndexes(db, [
@@ -88,21 +91,22 @@ describe('users', () => {
       indexes: ['user_account_pkey'],
       run: async (em) => {
         await usersLoaders(em).userById.load(userId);
-        await createUserService(em, tokens).me({ userId, role: 'CUSTOMER' });
+        await createUserService(em, tokens, passwords).me({ userId, role: 'CUSTOMER' });
       },
     },
     {
       path: 'login: account by email',
       indexes: ['user_account_email_unique'],
       run: (em) =>
-        createUserService(em, tokens)
+        createUserService(em, tokens, passwords)
           .login(account.email, 'a wrong password')
           .catch(() => null),
     },
     {
       path: 'register: is the email taken',
       indexes: ['user_account_email_unique'],
-      run: (em) => createUserService(em, tokens).register({ ...account, email: 'grace@example.com' }),
+      run: (em) =>
+        createUserService(em, tokens, passwords).register({ ...account, email: 'grace@example.com' }),
     },
     ...eventPaths(() => db()),
   ]);

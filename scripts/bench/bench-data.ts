@@ -53,7 +53,7 @@ async function catalogCursors(stack: Stack): Promise<Array<string | null>> {
 export async function prepareScenarioData(stack: Stack, plan: SeedPlan): Promise<ScenarioData> {
   if (plan.customers < READERS + BUYERS)
     throw new Error(`the bench needs at least ${READERS + BUYERS} customers`);
-  // scrypt makes each sign-in cost ~100 ms of CPU by design; a few at a time is as fast as it gets.
+  // A password hash makes each sign-in cost CPU by design (Argon2id, tens of ms); one at a time.
   const readers: string[] = [];
   const buyers: string[] = [];
   for (let customer = 1; customer <= READERS; customer += 1) readers.push(await signIn(stack, customer));

@@ -3,6 +3,8 @@ import { startDatabaseSubgraph, type SubgraphServer } from '@supergraph/server-k
 import { contextFactory } from './context.ts';
 import { entities } from './entities.ts';
 import type { Env } from './env.ts';
+import { createHashingQueue } from './hashing-queue.ts';
+import { createPasswordHasher } from './password-hasher.ts';
 import { resolvers } from './resolvers.ts';
 import { seedUsers } from './seed.ts';
 import { createTokenIssuer } from './tokens.ts';
@@ -18,6 +20,12 @@ export async function startUsersSubgraph(
     audience: env.JWT_AUDIENCE,
     ttlSeconds: env.JWT_TTL_SECONDS,
   });
+  const passwords = createPasswordHasher(
+    createHashingQueue({
+      concurrency: env.PASSWORD_HASH_CONCURRENCY,
+      maxWaitMs: env.PASSWORD_HASH_MAX_WAIT_MS,
+    }),
+  );
   const jwks = JSON.stringify(tokens.jwks);
   return startDatabaseSubgraph({
     name: 'users',
@@ -25,7 +33,7 @@ export async function startUsersSubgraph(
     root: new URL('..', import.meta.url),
     entities,
     resolvers,
-    createContext: (orm) => contextFactory(orm, tokens),
+    createContext: (orm) => contextFactory(orm, tokens, passwords),
     seed: (orm) => seedUsers(orm.em.fork()),
     // Publishes UserRegistered from this schema's outbox; users consumes nothing, so it has no worker.
     background: outboxRelayFor(env),

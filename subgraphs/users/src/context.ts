@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Database } from '@supergraph/db';
 import type { RequestContext } from '@supergraph/server-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
+import type { PasswordHasher } from './password-hasher.ts';
 import type { TokenIssuer } from './tokens.ts';
 import { createUserService, type UserService } from './user.service.ts';
 
@@ -12,9 +13,9 @@ export interface Context extends RequestContext {
 }
 
 /** Each request gets its own EntityManager fork and its own DataLoaders: nothing leaks between callers. */
-export function contextFactory(orm: Database, tokens: TokenIssuer) {
+export function contextFactory(orm: Database, tokens: TokenIssuer, passwords: PasswordHasher) {
   return (base: RequestContext): Context => {
     const em = orm.em.fork();
-    return { ...base, em, loaders: createLoaders(em), users: createUserService(em, tokens) };
+    return { ...base, em, loaders: createLoaders(em), users: createUserService(em, tokens, passwords) };
   };
 }

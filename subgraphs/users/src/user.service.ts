@@ -5,7 +5,7 @@ import { isUuid } from '@supergraph/db';
 import { badUserInput, DomainError, forbidden, unauthenticated } from '@supergraph/errors';
 import { recordEvent } from '@supergraph/events';
 import type { Identity } from '@supergraph/identity';
-import { decoyHash, hashPassword, verifyPassword } from './password.ts';
+import type { PasswordHasher } from './password-hasher.ts';
 import type { TokenIssuer } from './tokens.ts';
 import { User, type UserRecord } from './user.entity.ts';
 
@@ -34,7 +34,7 @@ export interface AuthResult {
 export type UserService = ReturnType<typeof createUserService>;
 
 /** Accounts: registration, sign-in and who may see whom. No GraphQL here. */
-export function createUserService(em: EntityManager, tokens: TokenIssuer) {
+export function createUserService(em: EntityManager, tokens: TokenIssuer, passwords: PasswordHasher) {
   async function authResult(user: UserRecord): Promise<AuthResult> {
     return { token: await tokens.issue(user), user };
   }
@@ -48,8 +48,8 @@ export function createUserService(em: EntityManager, tokens: TokenIssuer) {
       }
       const { email, name, password } = parsed.data;
       if (await em.count(User, { email })) throw duplicateEmail(email);
-      // Hashed before the transaction opens: scrypt takes a while, and a transaction should not.
-      const passwordHash = await hashPassword(password);
+      // Hashed before the transaction opens: a hash may wait for its turn, and a transaction should not.
+      const passwordHash = await passwords.hash(password);
       // The account and its UserRegistered event commit together, or neither does.
       const user = await em
         .transactional(async (tx) => {
@@ -67,8 +67,15 @@ export function createUserService(em: EntityManager, tokens: TokenIssuer) {
 
     async login(email: string, password: string): Promise<AuthResult> {
       const user = await em.findOne(User, { email: email.trim().toLowerCase() });
-      const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+      const { matches, rehashed } = await passwords.verify(
+        password,
+        user?.passwordHash ?? (await passwords.decoy()),
+      );
       if (!user || !matches) throw new DomainError('UNAUTHENTICATED', 'Email or password is incorrect.');
+      if (rehashed) {
+        user.passwordHash = rehashed;
+        await em.flush();
+      }
       return authResult(user);
     },
 

@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import pg from 'pg';
@@ -67,7 +68,7 @@ describe('register', () => {
     );
     await client.end();
     expect(rows.rows).toHaveLength(1);
-    expect(rows.rows[0].password_hash).toMatch(/^scrypt\$/);
+    expect(rows.rows[0].password_hash).toMatch(/^argon2id\$/);
     expect(rows.rows[0].password_hash).not.toContain('correct horse battery');
   });
 
@@ -126,6 +127,38 @@ describe('login', () => {
         message: 'Email or password is incorrect.',
         extensions: { code: 'UNAUTHENTICATED' },
       });
+    }
+  });
+
+  it('replaces the scrypt hash of an older account at sign-in, and the password keeps working', async () => {
+    const { id } = (await register('frank@example.com', 'frank-password')).data!.register.user;
+    const salt = randomBytes(16);
+    const key = scryptSync('frank-password', salt, 32, { N: 2 ** 12, r: 8, p: 1 });
+    const legacy = ['scrypt', 2 ** 12, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+    const client = new pg.Client({ connectionString: users.schema.clientUrl });
+    await client.connect();
+    const hashOf = async () =>
+      (
+        await client.query<{ password_hash: string }>(
+          `select password_hash from "${users.schema.name}".user_account where id = $1`,
+          [id],
+        )
+      ).rows[0]!.password_hash;
+    try {
+      await client.query(`update "${users.schema.name}".user_account set password_hash = $1 where id = $2`, [
+        legacy,
+        id,
+      ]);
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const result = await users.run<{ login: AuthData }>(LOGIN, {
+          variables: { email: 'frank@example.com', password: 'frank-password' },
+        });
+        expect(result.errors).toBeUndefined();
+        expect(result.data!.login.user.id).toBe(id);
+        expect(await hashOf()).toMatch(/^argon2id\$/);
+      }
+    } finally {
+      await client.end();
     }
   });
 
