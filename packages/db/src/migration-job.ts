@@ -1,11 +1,10 @@
 import { runMain } from '@supergraph/config';
 import { loadMigrationEnv } from './env.ts';
-import { openDatabase, type DatabaseOptions } from './open-database.ts';
+import { openDatabase } from './open-database.ts';
 
 export interface MigrationJobOptions {
   /** The subgraph's name, also its default schema. */
   name: string;
-  entities: DatabaseOptions['entities'];
   migrationsPath: string;
   source?: Record<string, string | undefined>;
 }
@@ -14,6 +13,10 @@ export interface MigrationJobOptions {
  * A subgraph's migration entrypoint (`node subgraphs/<name>/src/migrate.ts`, the Kubernetes Job): applies
  * the pending migrations under the same per-schema advisory lock the APIs and workers take at start, so
  * it is safe beside them, then exits 0. A failure is one line on stderr and exit 1 (runMain).
+ *
+ * It maps no entities: the migration files are plain SQL, and a Job that imported the subgraph's
+ * entities would load what those import too (the event tables' module brings BullMQ, GraphQL and
+ * OpenTelemetry, some 1,500 modules), several times the CPU of the migrating itself.
  */
 export async function runMigrationJob(options: MigrationJobOptions): Promise<void> {
   await runMain(`${options.name}-migrate`, async () => {
@@ -21,7 +24,6 @@ export async function runMigrationJob(options: MigrationJobOptions): Promise<voi
     const orm = await openDatabase({
       clientUrl: env.DATABASE_URL,
       schema: env.DATABASE_SCHEMA,
-      entities: options.entities,
       migrationsPath: options.migrationsPath,
       poolMax: 1,
     });

@@ -11,7 +11,12 @@ export interface DatabaseOptions {
   clientUrl: string;
   /** The subgraph's own schema: entities and the migrations table live there. */
   schema: string;
-  entities: NonNullable<Options['entities']>;
+  /**
+   * The entities the ORM maps. A migration Job passes none: applying migration files needs no entity
+   * metadata, and importing the entities would load everything their modules import (for the event
+   * tables, BullMQ, GraphQL and OpenTelemetry), which is most of a Job's start-up time.
+   */
+  entities?: NonNullable<Options['entities']>;
   /** Folder of the subgraph's migration files and their snapshot. */
   migrationsPath: string;
   /**
@@ -40,7 +45,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     orm = await MikroORM.init({
       clientUrl: options.clientUrl,
       schema: options.schema,
-      entities: options.entities,
+      entities: options.entities ?? [],
+      discovery: { warnWhenNoEntities: options.entities !== undefined },
       extensions: [Migrator],
       ensureDatabase: false,
       pool: { min: 0, max: options.poolMax ?? 10 },
