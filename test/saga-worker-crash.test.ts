@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { withDatabaseName } from '@supergraph/db';
@@ -6,23 +5,23 @@ import { eventually, TEST_ADMIN_DATABASE_URL, TEST_DATABASE } from '@supergraph/
 import { sagaDatabase } from './support/saga-invariants.ts';
 import { SEED_PRODUCT_IDS } from './support/seed-ids.ts';
 import { startShop, type Shop } from './support/shop.ts';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process.ts';
 
 // A worker killed (SIGKILL) in the middle of a job: its transaction dies with it, BullMQ hands the job
 // to another worker once the lock expires, and the effect happens exactly once.
 
-const ENTRY = new URL('../subgraphs/inventory/src/worker-main.ts', import.meta.url).pathname;
-
 let shop: Shop;
 let db: Awaited<ReturnType<typeof sagaDatabase>>;
-const children: ChildProcess[] = [];
+const children: WorkerProcess[] = [];
 
-function startInventoryWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, [ENTRY], {
-    env: { ...process.env, ...shop.workerEnv('inventory'), EVENT_LOCK_MS: '2000', LOG_LEVEL: 'silent' },
-    stdio: 'ignore',
+/** Inventory's worker as a real process, its job locks short so that a killed one's job is soon retried. */
+async function startInventoryWorkerProcess(): Promise<WorkerProcess> {
+  const worker = await startWorkerProcess('inventory', {
+    ...shop.workerEnv('inventory'),
+    EVENT_LOCK_MS: '2000',
   });
-  children.push(child);
-  return child;
+  children.push(worker);
+  return worker;
 }
 
 beforeAll(async () => {
@@ -32,7 +31,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of children) await child.kill();
   await db?.close();
   await shop?.stop();
 });
@@ -56,7 +55,7 @@ describe('a worker killed during a job', () => {
       SEED_PRODUCT_IDS.linenTowels,
     ]);
 
-    const first = startInventoryWorkerProcess();
+    const first = await startInventoryWorkerProcess();
     const placed = await shop.client<{ placeOrder: { id: string } }>(
       'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
       {
@@ -73,13 +72,11 @@ describe('a worker killed during a job', () => {
       );
       return waiting.length > 0 ? true : undefined;
     }, 20_000);
-    const exited = new Promise((resolve) => first.once('exit', resolve));
-    first.kill('SIGKILL');
-    await exited;
+    await first.kill();
     await blocker.query('commit');
     await blocker.end();
 
-    startInventoryWorkerProcess();
+    await startInventoryWorkerProcess();
     await eventually(async () => {
       const [row] = await db.orderStatuses([orderId]);
       return row?.status === 'CONFIRMED' ? row : undefined;

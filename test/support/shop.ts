@@ -12,6 +12,7 @@ import { startRouter, type Router } from '../../router/src/app.ts';
 import { loadEnv as loadRouterEnv } from '../../router/src/env.ts';
 import { SUPERGRAPH_FILE } from '../../scripts/supergraph-config.ts';
 import { routerClient, type RouterClient } from './router-client.ts';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.ts';
 import { startInventorySubgraph } from '../../subgraphs/inventory/src/app.ts';
 import { startInventoryWorker } from '../../subgraphs/inventory/src/worker.ts';
 import { loadEnv as loadInventoryEnv } from '../../subgraphs/inventory/src/env.ts';
@@ -57,14 +58,21 @@ export interface Shop {
   prefix: string;
   /** A superuser URL of the Postgres the stack's schemas are in. */
   databaseAdminUrl: string;
-  /** The event workers, when started with `workers: true`. */
+  /** The event workers, when started with `workers` (in the test's process). */
   workers: EventWorker[];
+  /** The event workers, when started with `workers` and `workersAsProcesses`. */
+  workerProcesses: WorkerProcess[];
   stop: () => Promise<void>;
 }
 
 export interface ShopOptions {
   /** Start the four domains' event workers too (or the ones listed), so the checkout saga runs. */
   workers?: boolean | Consumer[];
+  /**
+   * Run those workers as processes of their own, as they are deployed, rather than in the test's
+   * process: a test that loads the saga hard keeps its work off the event loop the APIs answer on.
+   */
+  workersAsProcesses?: boolean;
   /** Another Redis than the shared one (a test that stops Redis runs its own). */
   redisUrl?: string;
   /** Another Postgres than the shared one, as a superuser URL (a test that restarts Postgres runs its own). */
@@ -131,13 +139,20 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   // A worker's environment: its subgraph's schema and the stack's queues (a worker loads no seed data).
   const workerEnv = (subgraph: TestSubgraph) => seeded(testEnv(subgraph.schema));
   const wanted = options.workers === true ? [...CONSUMERS] : options.workers || [];
-  const starters: Record<Consumer, () => Promise<EventWorker>> = {
-    inventory: () => startInventoryWorker(loadInventoryEnv(workerEnv(inventory))),
-    orders: () => startOrdersWorker(loadOrdersEnv({ ...workerEnv(orders), PRODUCTS_URL: products.url })),
-    payments: () => startPaymentsWorker(loadPaymentsEnv(workerEnv(payments))),
-    notifications: () => startNotificationsWorker(loadNotificationsEnv(workerEnv(notifications))),
+  const workerEnvOf = (consumer: Consumer) => ({
+    ...workerEnv(subgraphs[consumer]),
+    // One env file serves orders' API and worker; the worker prices nothing, but says where products is.
+    ...(consumer === 'orders' ? { PRODUCTS_URL: products.url } : {}),
+  });
+  const starters: Record<Consumer, (env: Record<string, string>) => Promise<EventWorker>> = {
+    inventory: (env) => startInventoryWorker(loadInventoryEnv(env)),
+    orders: (env) => startOrdersWorker(loadOrdersEnv(env)),
+    payments: (env) => startPaymentsWorker(loadPaymentsEnv(env)),
+    notifications: (env) => startNotificationsWorker(loadNotificationsEnv(env)),
   };
-  const workers = await Promise.all(wanted.map((consumer) => starters[consumer]()));
+  const [workers, workerProcesses] = options.workersAsProcesses
+    ? [[], await Promise.all(wanted.map((consumer) => startWorkerProcess(consumer, workerEnvOf(consumer))))]
+    : [await Promise.all(wanted.map((consumer) => starters[consumer](workerEnvOf(consumer)))), []];
   const router = await startRouter(
     loadRouterEnv({
       NODE_ENV: 'test',
@@ -193,10 +208,11 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     prefix,
     databaseAdminUrl: database.databaseAdminUrl,
     workers,
+    workerProcesses,
     workerEnv: (name) => workerEnv(subgraphs[name]),
     stop: async () => {
       await router.stop();
-      await Promise.all(workers.map((worker) => worker.stop()));
+      await Promise.all([...workers, ...workerProcesses].map((worker) => worker.stop()));
       await Promise.all(SUBGRAPHS.map((name) => subgraphs[name].stop()));
     },
   };
