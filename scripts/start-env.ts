@@ -34,6 +34,8 @@ export const startEnvSchema = z.object({
   REDIS_URL: baseEnv.REDIS_URL,
   // The router gets these with its heap bound added (router/src/node-options.ts).
   NODE_OPTIONS: z.string().optional(),
+  // Where the processes keep Node's compile cache (default .local/compile-cache).
+  NODE_COMPILE_CACHE: z.string().min(1).optional(),
 });
 
 export type StartEnv = z.output<typeof startEnvSchema>;

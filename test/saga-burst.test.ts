@@ -14,10 +14,10 @@ let shop: Shop;
 let db: Awaited<ReturnType<typeof sagaDatabase>>;
 
 beforeAll(async () => {
-  // The workers run as they are deployed, each its own process. In the test's process they would share
-  // one event loop with the six subgraphs and the router, and a burst of 200 sagas (about half the CPU
-  // of an order) would delay the API's answers behind their jobs, to past orders' 2 s deadline for a
-  // price on a busy machine: an artifact of running eleven processes' work on one thread.
+  // The workers run as npm start runs them, each its own process, behind the APIs for the CPU. In the
+  // test's process they would share one event loop with the six subgraphs and the router, and a burst
+  // of 200 sagas (about half the CPU of an order) would delay the APIs' answers behind their jobs, to
+  // past orders' 2 s deadline for a price on a busy machine.
   shop = await startShop({ workers: true, workersAsProcesses: true });
   db = await sagaDatabase(shop);
 }, 90_000);

@@ -3,6 +3,7 @@
 // exits, with exponential backoff, while the others keep running. It knows nothing of what the
 // processes are; scripts/start.ts says which ones, in which order, and where each answers when ready.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { DEFAULT_BACKOFF, formatSeconds, restartDelay, type BackoffPolicy } from './backoff.ts';
 import { waitUntilReady } from './readiness.ts';
@@ -16,6 +17,11 @@ export interface ProcessSpec {
   env: Record<string, string>;
   /** Answers 2xx once the process serves. */
   readyUrl: string;
+  /**
+   * Its CPU niceness (0 the default, up to 19 the least favoured): background work sharing a machine
+   * with processes that answer requests yields the CPU to them when both want it.
+   */
+  niceness?: number;
 }
 
 export interface SupervisorOptions {
@@ -140,6 +146,7 @@ export class Supervisor {
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => this.#options.output(name, line));
     }
+    if (slot.spec.niceness && child.pid !== undefined) setPriority(child.pid, slot.spec.niceness);
     slot.child = child;
     slot.ready = false;
     slot.exited = new Promise((resolve) => {

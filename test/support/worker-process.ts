@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { eventually } from '@supergraph/testing';
 import type { Consumer } from '@supergraph/events';
 import { freePort } from './free-port.ts';
@@ -29,6 +30,8 @@ export async function startWorkerProcess(
     env: { ...process.env, LOG_LEVEL: 'silent', ...env, WORKER_PORT: String(port) },
     stdio: 'ignore',
   });
+  // As npm start runs them: behind the APIs for the CPU, which answer against deadlines.
+  if (child.pid) setPriority(child.pid, 10);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const signal = async (name: NodeJS.Signals) => {
