@@ -6,7 +6,9 @@ import { openDatabase, type Database } from '@supergraph/db';
 import { createTestSchema, type TestSchema } from '@supergraph/testing';
 
 export { eventually } from '@supergraph/testing';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { consumerEntities } from '../src/entities.ts';
+import { startOutboxRelay, type OutboxRelay, type RelayOptions } from '../src/relay.ts';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -27,6 +29,16 @@ export interface EventsFixture {
   schema: TestSchema;
   orm: Database;
   query: <T extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<T[]>;
+  /** The relay of the fixture's outbox, publishing under the schema's name as queue prefix. */
+  startRelay: (
+    options: Pick<RelayOptions, 'logger' | 'registry' | 'pollMs' | 'deliveryCheckMs'>,
+  ) => OutboxRelay;
+  /** What a handler does that the test can see: an `effect` row for the event. */
+  recordEffect: (
+    em: { execute: EntityManager['execute'] },
+    eventId: string,
+    note: string,
+  ) => Promise<unknown>;
   close: () => Promise<void>;
 }
 
@@ -46,6 +58,20 @@ export async function eventsFixture(): Promise<EventsFixture> {
     schema,
     orm,
     query: async (sql, values) => (await client.query(sql, values)).rows,
+    startRelay: (options) =>
+      startOutboxRelay({
+        service: 'events-test',
+        orm,
+        databaseUrl: schema.clientUrl,
+        schema: schema.name,
+        redisUrl: REDIS_URL,
+        queuePrefix: schema.name,
+        attempts: 2,
+        backoffMs: 50,
+        ...options,
+      }),
+    recordEffect: (em, eventId, note) =>
+      em.execute(`insert into "${schema.name}".effect (event_id, note) values (?, ?)`, [eventId, note]),
     close: async () => {
       await orm.close();
       await client.end();

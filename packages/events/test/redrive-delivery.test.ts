@@ -8,7 +8,7 @@ import type { EventData, EventEnvelope, EventType } from '../src/contracts.ts';
 import { recordEvent } from '../src/outbox.ts';
 import { producerConnection } from '../src/queues.ts';
 import { redriveEvents } from '../src/redrive.ts';
-import { startOutboxRelay, type OutboxRelay } from '../src/relay.ts';
+import type { OutboxRelay } from '../src/relay.ts';
 import { CONSUMERS, queueName, type Consumer } from '../src/routing.ts';
 import { eventsFixture, eventually, REDIS_URL, type EventsFixture } from './events-fixture.ts';
 
@@ -31,20 +31,12 @@ const queues = new Map<Consumer, Queue>();
 beforeAll(async () => {
   fixture = await eventsFixture();
   prefix = fixture.schema.name;
-  relay = startOutboxRelay({
-    service: 'events-test',
-    orm: fixture.orm,
-    databaseUrl: fixture.schema.clientUrl,
-    schema: prefix,
-    redisUrl: REDIS_URL,
-    queuePrefix: prefix,
+  relay = fixture.startRelay({
     logger,
     registry,
     pollMs: 200,
     // Checks run when the test asks (checkDeliveries); a row is due as soon as it is published.
     deliveryCheckMs: 60_000,
-    attempts: 2,
-    backoffMs: 50,
   });
   // notifications welcomes a user and, as a saga handler would, records a follow-up event.
   notifications = startEventConsumer({
@@ -55,10 +47,7 @@ beforeAll(async () => {
     logger,
     handlers: {
       UserRegistered: async (event, em) => {
-        await em.execute(`insert into "${prefix}".effect (event_id, note) values (?, ?)`, [
-          event.id,
-          event.data.email,
-        ]);
+        await fixture.recordEffect(em, event.id, event.data.email);
         await recordEvent(em as EntityManager, 'OrderConfirmed', {
           orderId: ORDER,
           userId: USER,

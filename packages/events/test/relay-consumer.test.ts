@@ -10,7 +10,7 @@ import { startEventConsumer, type EventConsumer } from '../src/consumer.ts';
 import type { EventEnvelope } from '../src/contracts.ts';
 import { recordEvent } from '../src/outbox.ts';
 import { producerConnection } from '../src/queues.ts';
-import { startOutboxRelay, type OutboxRelay } from '../src/relay.ts';
+import type { OutboxRelay } from '../src/relay.ts';
 import { queueName } from '../src/routing.ts';
 import { eventsFixture, eventually, REDIS_URL, type EventsFixture } from './events-fixture.ts';
 
@@ -34,18 +34,10 @@ beforeAll(async () => {
   });
   fixture = await eventsFixture();
   prefix = fixture.schema.name;
-  relay = startOutboxRelay({
-    service: 'events-test',
-    orm: fixture.orm,
-    databaseUrl: fixture.schema.clientUrl,
-    schema: fixture.schema.name,
-    redisUrl: REDIS_URL,
-    queuePrefix: prefix,
+  relay = fixture.startRelay({
     logger,
     registry,
     pollMs: 5_000,
-    attempts: 2,
-    backoffMs: 50,
   });
   // notifications is the consumer of UserRegistered: the handler writes an `effect` row.
   consumer = startEventConsumer({
@@ -56,10 +48,7 @@ beforeAll(async () => {
     logger,
     handlers: {
       UserRegistered: async (event, em) => {
-        await em.execute(`insert into "${prefix}".effect (event_id, note) values (?, ?)`, [
-          event.id,
-          event.data.email,
-        ]);
+        await fixture.recordEffect(em, event.id, event.data.email);
         if (failFor.has(event.data.email)) throw new Error(`cannot welcome ${event.data.email}`);
         // A follow-up event, as a domain's handler records one in the saga.
         if (event.data.email === 'traced@example.com') {
