@@ -1,19 +1,45 @@
 // The benchmark suite's own pieces, checked fast: the statement-counting Postgres proxy (against the
-// real Postgres), the seed scaler (on the subgraphs' real migrations), and the arithmetic that turns
-// rounds into the figures the suite prints. The suite itself is run by `npm run bench`, not here.
+// real Postgres), the seed scaler (on the subgraphs' real migrations), the lean subgraphs of the
+// gateways-bench scenario and their supergraph, and the arithmetic that turns rounds into the figures
+// the suite prints. The suite itself is run by `npm run bench`, not here.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Supergraph } from '@apollo/federation-internals';
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import {
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  validate,
+  type ExecutionResult,
+} from 'graphql';
 import pg from 'pg';
 import { openDatabase, withDatabaseName } from '@supergraph/db';
+import { signInternalRequest } from '@supergraph/identity';
 import {
   createTestSchema,
   TEST_ADMIN_DATABASE_URL,
   TEST_DATABASE,
   type TestSchema,
 } from '@supergraph/testing';
+import { subgraphCost } from '../scripts/bench/costs.ts';
 import { parseBenchFlags } from '../scripts/bench/flags.ts';
-import { cpuByCommand, graphqlRequestCount, parseStat } from '../scripts/bench/measure.ts';
+import { createExecutor } from '../scripts/bench/lean-subgraphs/execute.ts';
+import { createLeanServer } from '../scripts/bench/lean-subgraphs/server.ts';
+import { leanSchema } from '../scripts/bench/lean-subgraphs/subgraphs.ts';
+import { composeLeanSupergraph } from '../scripts/bench/lean-subgraphs/supergraph.ts';
+import {
+  cpuByCommand,
+  graphqlOperationCount,
+  graphqlRequestCount,
+  parseStat,
+} from '../scripts/bench/measure.ts';
+import { cpuUsed } from '../scripts/bench/process-cpu.ts';
+import { cpuColumns, resultsMarkdown, subgraphRequestsCell } from '../scripts/bench/report.ts';
+import type { RunInfo } from '../scripts/bench/run-info.ts';
 import { cpuPerOrder, cpuTable } from '../scripts/bench/saga-cpu.ts';
+import { GATEWAYS_BENCH_QUERY } from '../scripts/bench/scenarios.ts';
 import { seedBenchData, type SeedSchemas } from '../scripts/bench/seed.ts';
 import {
   classifyStatement,
@@ -21,7 +47,7 @@ import {
   startSqlProxy,
   type SqlProxy,
 } from '../scripts/bench/sql-proxy.ts';
-import { aggregate, median, type RoundResult } from '../scripts/bench/stats.ts';
+import { aggregate, median, type RoundResult, type ScenarioResult } from '../scripts/bench/stats.ts';
 import { entities as inventoryEntities } from '../subgraphs/inventory/src/entities.ts';
 import { entities as orderEntities } from '../subgraphs/orders/src/entities.ts';
 import { entities as paymentEntities } from '../subgraphs/payments/src/entities.ts';
@@ -207,6 +233,7 @@ describe('the figures', () => {
     cpuMs: 5000,
     subgraphCpuMs: 8000,
     sqlProxyCpuMs: 100,
+    cpuMsByProcess: { gateway: 5000, products: 8000, postgres: 2000, redis: 1000 },
     rssBytes: 100 * 1024 * 1024,
     non2xx: 0,
     socketErrors: 0,
@@ -236,6 +263,33 @@ describe('the figures', () => {
     expect(result.rssMb).toBe(300);
     expect(result.non2xx).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+    const { total, ...byProcess } = result.cpuMsPerRequestByProcess ?? {};
+    expect(byProcess).toEqual({ gateway: 3, products: 4.8, postgres: 1.2, redis: 0.6 });
+    expect(total).toBeCloseTo(9.6, 9);
+    expect(Object.keys(result.cpuMsPerRequestByProcess ?? {}).at(-1)).toBe('total');
+    // One round without /proc makes the whole figure unknown rather than low.
+    expect(aggregate([round({}), round({ cpuMsByProcess: null })]).cpuMsPerRequestByProcess).toBeNull();
+  });
+
+  it("takes each process's CPU between two samples, a server's processes summed, in the sample's order", () => {
+    const before = new Map([
+      ['gateway', 1_000],
+      ['accounts', 200],
+      ['postgres#10', 2_000],
+      ['postgres#11', 300],
+    ]);
+    const after = new Map([
+      ['gateway', 1_900],
+      ['accounts', 260],
+      ['postgres#10', 2_100],
+      ['postgres#12', 40],
+      ['redis#13', 5],
+    ]);
+
+    const used = cpuUsed(before, after);
+
+    expect(used).toEqual({ gateway: 900, accounts: 60, postgres: 140, redis: 5 });
+    expect(Object.keys(used)).toEqual(['gateway', 'accounts', 'postgres', 'redis']);
   });
 
   it('reads CPU time and memory from /proc and GraphQL requests from a /metrics page', () => {
@@ -247,8 +301,12 @@ describe('the figures', () => {
       'http_request_duration_seconds_count{route="/graphql",method="POST",status="400",service="products"} 1',
       'http_request_duration_seconds_count{route="/metrics",method="GET",status="200",service="products"} 7',
       'http_request_duration_seconds_sum{route="/graphql",method="POST",status="200",service="products"} 0.5',
+      'graphql_operation_duration_seconds_count{operation="other",type="query",outcome="success",service="products"} 50',
+      'graphql_operation_duration_seconds_count{operation="other",type="query",outcome="error",service="products"} 2',
+      'graphql_operation_duration_seconds_sum{operation="other",type="query",outcome="success",service="products"} 0.4',
     ].join('\n');
     expect(graphqlRequestCount(metrics)).toBe(42);
+    expect(graphqlOperationCount(metrics)).toBe(52);
   });
 
   it("finds a local server's processes by command name: this test's own process", () => {
@@ -336,5 +394,260 @@ describe('the figures', () => {
         '--router-variant needs the router among --targets',
       ],
     });
+  });
+});
+
+describe('the gateways-bench scenario', () => {
+  const urls = {
+    accounts: 'http://127.0.0.1:14041/graphql',
+    inventory: 'http://127.0.0.1:14042/graphql',
+    products: 'http://127.0.0.1:14043/graphql',
+    reviews: 'http://127.0.0.1:14044/graphql',
+  };
+
+  it("composes the lean subgraphs into the public benchmark's supergraph, which takes its query", () => {
+    const sdl = composeLeanSupergraph(urls);
+    const supergraph = Supergraph.build(sdl);
+
+    expect(supergraph.subgraphsMetadata()).toEqual(
+      Object.entries(urls).map(([name, url]) => ({ name, url })),
+    );
+    // The federation features the benchmark exercises: a @requires across subgraphs and a @provides.
+    expect(sdl).toContain('shippingEstimate: Int @join__field(graph: INVENTORY, requires: "price weight")');
+    expect(sdl).toContain('author: User @join__field(graph: REVIEWS, provides: "username")');
+    expect(sdl).toContain(
+      'username: String @join__field(graph: ACCOUNTS) @join__field(graph: REVIEWS, external: true)',
+    );
+    const api = supergraph.apiSchema().toGraphQLJSSchema();
+    expect(validate(api, parse(GATEWAYS_BENCH_QUERY))).toEqual([]);
+  });
+
+  describe('a lean subgraph', () => {
+    const { server, counts } = createLeanServer(leanSchema('reviews'));
+    let origin: string;
+    const productReviews = (upc: string) => ({
+      query:
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { reviews { id author { username } } } } }',
+      variables: { r: [{ __typename: 'Product', upc }] },
+    });
+    const post = async (body: string) => {
+      const response = await fetch(`${origin}/graphql`, {
+        method: 'POST',
+        // The router's signed headers arrive with every call; a lean subgraph ignores them.
+        headers: {
+          'content-type': 'application/json',
+          ...signInternalRequest('not-checked', { identity: null, body }),
+        },
+        body,
+      });
+      return { status: response.status, json: (await response.json()) as unknown };
+    };
+
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+    it('answers one operation, a batch with an array in order, and counts a batch as one request of its size', async () => {
+      const single = await post(JSON.stringify(productReviews('4')));
+      const batch = await post(JSON.stringify([productReviews('3'), { query: 42 }, productReviews('5')]));
+      const notJson = await post('{"query":');
+
+      expect(single).toEqual({
+        status: 200,
+        json: {
+          data: {
+            _entities: [
+              {
+                reviews: [
+                  { id: '10', author: { username: 'urigo' } },
+                  { id: '11', author: { username: 'urigo' } },
+                ],
+              },
+            ],
+          },
+        },
+      });
+      expect(batch).toEqual({
+        status: 200,
+        json: [
+          { data: { _entities: [{ reviews: [{ id: '9', author: { username: 'urigo' } }] }] } },
+          {
+            errors: [
+              {
+                message: 'each operation must be an object with a string `query`',
+                extensions: { code: 'BAD_REQUEST' },
+              },
+            ],
+          },
+          { data: { _entities: [{ reviews: [] }] } },
+        ],
+      });
+      expect(notJson).toEqual({
+        status: 400,
+        json: { errors: [{ message: 'the body is not JSON', extensions: { code: 'BAD_REQUEST' } }] },
+      });
+      expect(counts()).toEqual({ requests: 2, operations: 4, batches: 1 });
+      expect(await (await fetch(`${origin}/counts`)).json()).toEqual(counts());
+    });
+
+    it('refuses an empty batch and a body that is not an operation, and answers validation errors', async () => {
+      const empty = await post('[]');
+      const scalar = await post('"{ __typename }"');
+      const invalid = await post(JSON.stringify({ query: '{ nope }' }));
+
+      expect(empty.status).toBe(400);
+      expect(empty.json).toEqual({
+        errors: [
+          { message: 'a batch must hold at least one operation', extensions: { code: 'BAD_REQUEST' } },
+        ],
+      });
+      expect(scalar.status).toBe(400);
+      expect(invalid).toEqual({
+        status: 200,
+        json: {
+          errors: [expect.objectContaining({ message: 'Cannot query field "nope" on type "Query".' })],
+        },
+      });
+    });
+  });
+
+  it("runs a batch's operations with one context, and each request with its own", async () => {
+    const seen: object[] = [];
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({
+        name: 'Query',
+        fields: {
+          context: {
+            type: GraphQLString,
+            resolve: (_source, _args, context: object) => {
+              seen.push(context);
+              return 'seen';
+            },
+          },
+        },
+      }),
+    });
+    const { answer } = createExecutor(schema);
+    const operation = { query: '{ context }' };
+
+    const batch = await answer([operation, operation]);
+    await answer(operation);
+
+    expect((batch.payload as ExecutionResult[]).map((result) => result.data)).toEqual([
+      { context: 'seen' },
+      { context: 'seen' },
+    ]);
+    expect(seen).toHaveLength(3);
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[2]).not.toBe(seen[0]);
+  });
+
+  it('counts subgraph requests per operation, a batch as one request of its size', () => {
+    const before = {
+      accounts: { requests: 10, operations: 12, batches: 1 },
+      inventory: { requests: 5, operations: 5, batches: 0 },
+    };
+    // 10 operations: accounts 20 single requests and 10 batches of 2; inventory 10 batches of 7.
+    const after = {
+      accounts: { requests: 40, operations: 52, batches: 11 },
+      inventory: { requests: 15, operations: 75, batches: 10 },
+    };
+
+    expect(subgraphCost(before, after, 10)).toEqual({
+      subgraphRequestsPerOperation: 4,
+      subgraphRequestsPerOperationBySubgraph: { accounts: 3, inventory: 1 },
+      subgraphOperationsPerOperation: 11,
+      subgraphBatchesPerOperation: 2,
+      subgraphOperationsPerBatch: 4.5,
+    });
+    // The shop's subgraphs count operations but cannot tell batches: none is claimed.
+    expect(
+      subgraphCost(
+        { products: { requests: 0, operations: 0 } },
+        { products: { requests: 20, operations: 30 } },
+        10,
+      ),
+    ).toMatchObject({
+      subgraphOperationsPerOperation: 3,
+      subgraphBatchesPerOperation: null,
+      subgraphOperationsPerBatch: null,
+    });
+  });
+
+  it('reports CPU per request by process in a table of its own, the gateway first and the sum last', () => {
+    const result = (
+      target: ScenarioResult['target'],
+      byProcess: Record<string, number> | null,
+      cost: Partial<ScenarioResult['cost']> = {},
+    ): ScenarioResult => ({
+      scenario: 'gateways-bench',
+      target,
+      rounds: [],
+      aggregate: {
+        ...aggregate([]),
+        cpuMsPerRequestByProcess: byProcess,
+      },
+      cost: {
+        requests: 30,
+        subgraphRequestsPerOperation: 16,
+        subgraphRequestsPerOperationBySubgraph: {},
+        subgraphOperationsPerOperation: 16,
+        subgraphBatchesPerOperation: 0,
+        subgraphOperationsPerBatch: null,
+        sqlStatementsPerOperation: 0,
+        sqlStatementsPerOperationBySubgraph: {},
+        ...cost,
+      },
+    });
+    const results = [
+      result(
+        'router',
+        { gateway: 6.5, accounts: 0.2, reviews: 0.4, postgres: 0.01, redis: 0.05, total: 7.16 },
+        { subgraphRequestsPerOperation: 6, subgraphBatchesPerOperation: 4, subgraphOperationsPerBatch: 3.5 },
+      ),
+      result('apollo-gateway', { gateway: 7.5, accounts: 0.3, reviews: 0.5, redis: 0.02, total: 8.32 }),
+      result('hive-gateway', null),
+    ];
+
+    expect(cpuColumns(results.map((entry) => entry.aggregate.cpuMsPerRequestByProcess))).toEqual([
+      'gateway',
+      'accounts',
+      'reviews',
+      'postgres',
+      'redis',
+      'total',
+    ]);
+    expect(subgraphRequestsCell(results[0]?.cost as ScenarioResult['cost'])).toBe(
+      '6.00 (16.00 operations; 4.00 batches of 3.5)',
+    );
+    expect(subgraphRequestsCell(results[1]?.cost as ScenarioResult['cost'])).toBe('16.00');
+
+    const info = {
+      date: '2030-01-01',
+      commit: 'abc',
+      node: 'v24',
+      machine: { cpu: 'cpu', cores: 2, memoryGb: 8, kernel: '6' },
+      loadAtStart: [1, 1, 1],
+      loadAtEnd: [1, 1, 1],
+      pinned: true,
+      flags: {},
+    } as unknown as RunInfo;
+    const lines = resultsMarkdown(info, results, []).split('\n');
+    const cpuHeader = lines.findIndex((line) => line.startsWith('| CPU ms/req |'));
+    expect(lines.slice(cpuHeader, cpuHeader + 5)).toEqual([
+      '| CPU ms/req | gateway | accounts | reviews | postgres (shared) | redis (shared) | total |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| our router | 6.50 | 0.20 | 0.40 | 0.01 | 0.05 | 7.16 |',
+      '| @apollo/gateway (default) | 7.50 | 0.30 | 0.50 | - | 0.02 | 8.32 |',
+      '| Hive Gateway | n/a | n/a | n/a | n/a | n/a | n/a |',
+    ]);
+  });
+
+  it('is one of the scenarios the flags take', () => {
+    const parsed = parseBenchFlags(['--quick', '--scenarios', 'gateways-bench']);
+
+    expect('flags' in parsed && parsed.flags.scenarios).toEqual(['gateways-bench']);
   });
 });

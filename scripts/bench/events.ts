@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareScenarioData } from './bench-data.ts';
 import { runLoad, type LoadResult } from './load.ts';
-import { cpuPerOrder, cpuTable, sampleCpu } from './saga-cpu.ts';
 import { canPin, ProcessGroup } from './processes.ts';
+import { sampleCpu } from './process-cpu.ts';
+import { cpuPerOrder, cpuTable } from './saga-cpu.ts';
 import { markdownTable, writeDocs, writeJsonLines } from './report.ts';
 import { collectRunInfo, finishRunInfo, type RunInfo } from './run-info.ts';
 import {

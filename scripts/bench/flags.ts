@@ -35,8 +35,14 @@ export const BENCH_USAGE = `Usage: npm run bench -- [flags]
   --warmup S              seconds of warm-up per target and scenario; default 10
   --connections N         concurrent connections; default 50
   --targets LIST          of ${TARGET_NAMES.join(', ')}; default all
-  --scenarios LIST        of ${SCENARIOS.map((scenario) => scenario.name).join(', ')}; default all
-  --port-base N           router port; subgraphs at +1..+6, peers at +10..+12, SQL proxy at +20; default 14000
+  --scenarios LIST        of ${SCENARIOS.map((scenario) => scenario.name).join(', ')}; default all.
+                          gateways-bench is the public graphql-gateways-benchmark's query on that
+                          benchmark's four subgraphs (accounts, inventory, products, reviews), lean
+                          in-memory Node processes the bench starts and composes into a supergraph of
+                          their own; it runs after the others, on every target but direct, and needs
+                          no database (alone, it seeds nothing)
+  --port-base N           router port; subgraphs at +1..+6, peers at +10..+12, SQL proxy at +20, lean
+                          subgraphs at +41..+44; default 14000
   --database NAME         the bench database, dropped and recreated; default bench
   --no-pin                do not pin processes to CPUs
   --docs / --no-docs      write the table into docs/benchmarks.md (default: on for full runs)

@@ -2,6 +2,7 @@
 // from /proc (Linux), and how many GraphQL requests each subgraph served from its /metrics.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import type { SubgraphRequests } from './backend.ts';
 
 function getconf(name: string, fallback: number): number {
   const value = Number(spawnSync('getconf', [name], { encoding: 'utf8' }).stdout?.trim());
@@ -80,25 +81,38 @@ export function cpuByCommand(names: readonly string[]): Map<number, { command: s
   return found;
 }
 
-/** The sum of `http_request_duration_seconds_count` samples for route /graphql in a Prometheus text. */
-export function graphqlRequestCount(metrics: string): number {
+/** The sum of the samples of one Prometheus series whose lines hold `labelFilter`, in a Prometheus text. */
+function sumSamples(metrics: string, series: string, labelFilter = ''): number {
   let total = 0;
   for (const line of metrics.split('\n')) {
-    if (!line.startsWith('http_request_duration_seconds_count{') || !line.includes('route="/graphql"'))
-      continue;
+    if (!line.startsWith(`${series}{`) || !line.includes(labelFilter)) continue;
     total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
   }
   return total;
 }
 
-/** GraphQL requests served so far by each subgraph (its own /metrics, which the bench never counts). */
+/** HTTP requests to /graphql in a subgraph's /metrics: a batch of operations counts as one. */
+export const graphqlRequestCount = (metrics: string): number =>
+  sumSamples(metrics, 'http_request_duration_seconds_count', 'route="/graphql"');
+
+/** GraphQL operations in a subgraph's /metrics (server-kit's metrics plugin): a batch counts its size. */
+export const graphqlOperationCount = (metrics: string): number =>
+  sumSamples(metrics, 'graphql_operation_duration_seconds_count');
+
+/**
+ * GraphQL requests and operations served so far by each subgraph, from its own /metrics (which the
+ * bench never counts). Batches cannot be told apart there, only the operations they held.
+ */
 export async function subgraphRequestCounts(
   subgraphs: ReadonlyArray<{ name: string; origin: string }>,
-): Promise<Record<string, number>> {
+): Promise<Record<string, SubgraphRequests>> {
   const entries = await Promise.all(
     subgraphs.map(async ({ name, origin }) => {
-      const response = await fetch(`${origin}/metrics`);
-      return [name, graphqlRequestCount(await response.text())] as const;
+      const metrics = await (await fetch(`${origin}/metrics`)).text();
+      return [
+        name,
+        { requests: graphqlRequestCount(metrics), operations: graphqlOperationCount(metrics) },
+      ] as const;
     }),
   );
   return Object.fromEntries(entries);

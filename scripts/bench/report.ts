@@ -6,7 +6,8 @@ import * as prettier from 'prettier';
 import { ROOT } from '../supergraph-config.ts';
 import type { RunInfo } from './run-info.ts';
 import { SCENARIOS, type ScenarioName } from './scenarios.ts';
-import type { Aggregate, ScenarioResult, SqlScaleResult } from './stats.ts';
+import { SERVER_LABELS } from './process-cpu.ts';
+import type { Aggregate, Cost, ScenarioResult, SqlScaleResult } from './stats.ts';
 import { TARGET_TITLES, targetTitle, type TargetName } from './targets.ts';
 
 export const RESULTS_DIR = new URL('scripts/bench/results/', ROOT);
@@ -43,10 +44,23 @@ const HEADER = [
   'req/s per core',
   'RSS MB',
   'subgraph req/op',
-  'subgraph CPU ms/req',
   'SQL/op',
   'errors',
 ];
+
+/**
+ * Subgraph requests per operation, and when they differ, the operations they carried (a batch counts
+ * its size) and the batches, where the subgraphs count them.
+ */
+export function subgraphRequestsCell(cost: Cost): string {
+  const requests = fixed(cost.subgraphRequestsPerOperation, 2);
+  if (cost.subgraphOperationsPerOperation === cost.subgraphRequestsPerOperation) return requests;
+  const batches =
+    cost.subgraphBatchesPerOperation && cost.subgraphOperationsPerBatch
+      ? `; ${fixed(cost.subgraphBatchesPerOperation, 2)} batches of ${fixed(cost.subgraphOperationsPerBatch, 1)}`
+      : '';
+  return `${requests} (${fixed(cost.subgraphOperationsPerOperation, 2)} operations${batches})`;
+}
 
 function row(result: ScenarioResult): string[] {
   const a = result.aggregate;
@@ -60,11 +74,46 @@ function row(result: ScenarioResult): string[] {
     fixed(a.cpuMsPerRequest, 2),
     fixed(a.requestsPerSecondPerCore, 0),
     fixed(a.rssMb, 0),
-    fixed(result.cost.subgraphRequestsPerOperation, 2),
-    fixed(a.subgraphCpuMsPerRequest, 2),
+    subgraphRequestsCell(result.cost),
     fixed(result.cost.sqlStatementsPerOperation, 2),
     errorsCell(a),
   ];
+}
+
+/**
+ * The columns of the CPU table, from the labels the results hold: the gateway first, the subgraphs in
+ * the order they were sampled, then the shared servers, then the total.
+ */
+export function cpuColumns(byProcess: ReadonlyArray<Record<string, number> | null>): string[] {
+  const labels = [...new Set(byProcess.flatMap((entry) => Object.keys(entry ?? {})))];
+  const last = [...SERVER_LABELS, 'total'];
+  return [
+    ...labels.filter((label) => label === 'gateway'),
+    ...labels.filter((label) => label !== 'gateway' && !last.includes(label)),
+    ...last.filter((label) => labels.includes(label)),
+  ];
+}
+
+/** Shared services are named so: their processes serve whatever else runs on the machine too. */
+const cpuHeader = (label: string) => (SERVER_LABELS.includes(label) ? `${label} (shared)` : label);
+
+/** One scenario's CPU ms per request by process, a row per target; a process a target lacks is `-`. */
+function cpuRows(results: ScenarioResult[]): { header: string[]; rows: string[][] } {
+  const columns = cpuColumns(results.map((result) => result.aggregate.cpuMsPerRequestByProcess));
+  return {
+    header: ['CPU ms/req', ...columns.map(cpuHeader)],
+    rows: results.map((result) => {
+      const byProcess = result.aggregate.cpuMsPerRequestByProcess;
+      return [
+        targetTitle({ name: result.target, variant: result.variant }),
+        ...columns.map((label) => {
+          if (!byProcess) return 'n/a';
+          const value = byProcess[label];
+          return value === undefined ? '-' : fixed(value, 2);
+        }),
+      ];
+    }),
+  };
 }
 
 /** A markdown table: a header row, its separator, then the rows (formatted later by prettier). */
@@ -171,14 +220,24 @@ export function resultsMarkdown(
     `Load average (1, 5, 15 min) at start ${info.loadAtStart.join(', ')}, at end ${info.loadAtEnd?.join(', ') ?? 'n/a'}. ` +
       (info.pinned
         ? 'Gateway under test pinned to CPU 0 (`taskset -c 0`); subgraphs, SQL proxy and load generator on CPU 1; Postgres and Redis unpinned.'
-        : 'Processes not pinned (no `taskset` here, or `--no-pin`).'),
+        : 'Processes not pinned (no `taskset` here, or `--no-pin`).') +
+      ' CPU ms/req by process: user + system time over the requests sent; Postgres and Redis are all their' +
+      ' processes, shared with whatever else ran on the machine, so their figures are approximate.',
     '',
     `Flags: \`${flags}\`.`,
   ];
   for (const scenario of SCENARIOS) {
     const rows = results.filter((result) => result.scenario === scenario.name);
     if (rows.length === 0) continue;
-    parts.push('', `### ${scenario.title}`, '', markdownTable(HEADER, rows.map(row)));
+    const cpu = cpuRows(rows);
+    parts.push(
+      '',
+      `### ${scenario.title}`,
+      '',
+      markdownTable(HEADER, rows.map(row)),
+      '',
+      markdownTable(cpu.header, cpu.rows),
+    );
   }
   if (sqlScales.length > 0) {
     parts.push('', '### SQL statements per operation by data scale', '', sqlScaleTable(sqlScales));
@@ -218,15 +277,24 @@ export async function writeDocs(
   writeFileSync(DOCS_FILE, await prettier.format(next, { ...options, filepath }));
 }
 
-/** A plain-text table for the terminal. */
-export function terminalTable(scenario: string, results: ScenarioResult[]): string {
-  const rows = [HEADER, ...results.map(row)];
-  const widths = HEADER.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
-  const text = rows.map((cells) =>
+function plainTable(header: string[], body: string[][]): string[] {
+  const rows = [header, ...body];
+  const widths = header.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
+  return rows.map((cells) =>
     cells
       .map((cell, column) => cell.padEnd(widths[column] ?? 0))
       .join('  ')
       .trimEnd(),
   );
-  return [`\n${scenario}`, ...text].join('\n');
+}
+
+/** The scenario's tables in plain text for the terminal. */
+export function terminalTable(scenario: string, results: ScenarioResult[]): string {
+  const cpu = cpuRows(results);
+  return [
+    `\n${scenario}`,
+    ...plainTable(HEADER, results.map(row)),
+    '',
+    ...plainTable(cpu.header, cpu.rows),
+  ].join('\n');
 }

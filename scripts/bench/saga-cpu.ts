@@ -1,37 +1,18 @@
 // Where the saga's CPU goes: every process's user + system time over a phase of the saga bench, from the
 // first order placed until the saga settled, divided by the orders placed. The sum says how many orders
 // per second the machine's cores could carry at all, whatever the tuning of the pipeline's waits.
-import { cpuByCommand, sampleProcessTree } from './measure.ts';
-import type { Managed } from './processes.ts';
+// Sampling is process-cpu.ts's, shared with the gateway bench.
+import { cpuUsed, type CpuSample } from './process-cpu.ts';
 import { markdownTable } from './report.ts';
-
-/** Local servers the saga uses: a row label by process command name; each is summed over its processes. */
-const SERVERS: Record<string, string> = { postgres: 'postgres', 'redis-server': 'redis' };
-
-/** CPU milliseconds used so far, by process: a managed process by name, a server's by `name#pid`. */
-export type CpuSample = Map<string, number>;
-
-export function sampleCpu(processes: readonly Managed[]): CpuSample {
-  const sample: CpuSample = new Map();
-  for (const managed of processes) sample.set(managed.name, sampleProcessTree(managed.pid).cpuMs);
-  for (const [pid, { command, cpuMs }] of cpuByCommand(Object.keys(SERVERS))) {
-    sample.set(`${SERVERS[command]}#${pid}`, cpuMs);
-  }
-  return sample;
-}
 
 /**
  * CPU milliseconds per order between two samples, by process (a server's processes summed, one that
- * started in between counted from zero), with `total` last. Empty when no order was placed.
+ * started in between counted from zero), the busiest first, with `total` last. Empty when no order was
+ * placed.
  */
 export function cpuPerOrder(before: CpuSample, after: CpuSample, orders: number): Record<string, number> {
   if (orders === 0) return {};
-  const used = new Map<string, number>();
-  for (const [key, cpuMs] of after) {
-    const label = key.split('#')[0] as string;
-    used.set(label, (used.get(label) ?? 0) + Math.max(0, cpuMs - (before.get(key) ?? 0)));
-  }
-  const perOrder = [...used]
+  const perOrder = Object.entries(cpuUsed(before, after))
     .map(([label, cpuMs]) => [label, cpuMs / orders] as const)
     .sort((a, b) => b[1] - a[1]);
   const total = perOrder.reduce((sum, [, cpuMs]) => sum + cpuMs, 0);

@@ -1,8 +1,9 @@
 // What the bench asks of the supergraph: the operations a shop's pages send, each a GraphQL document
-// with its variables and caller. Every target gets the same list; a load connection walks through it
-// in order and starts again, so callers, pages and products vary the way a crowd of shoppers does.
+// with its variables and caller, and the public graphql-gateways-benchmark's query on that benchmark's
+// own subgraphs. Every target gets the same list; a load connection walks through it in order and
+// starts again, so callers, pages and products vary the way a crowd of shoppers does.
 
-export type ScenarioName = 'nested-read' | 'catalog-page' | 'product-lookup' | 'mixed';
+export type ScenarioName = 'nested-read' | 'catalog-page' | 'product-lookup' | 'mixed' | 'gateways-bench';
 
 export interface Operation {
   query: string;
@@ -22,13 +23,34 @@ export interface ScenarioData {
   catalogCursors: Array<string | null>;
 }
 
-export interface Scenario {
+interface ScenarioBase {
   name: ScenarioName;
   title: string;
   /** Whether one subgraph answers it alone, so it can also be sent straight there (the ceiling). */
   singleSubgraph: boolean;
+}
+
+/** A scenario on the shop's own supergraph, its operations made from the seeded data. */
+export interface ShopScenario extends ScenarioBase {
+  subgraphs: 'shop';
   operations: (data: ScenarioData) => Operation[];
 }
+
+/** A scenario on the lean in-memory subgraphs of the public gateways benchmark (lean-stack.ts). */
+export interface LeanScenario extends ScenarioBase {
+  subgraphs: 'lean';
+  operations: () => Operation[];
+}
+
+export type Scenario = ShopScenario | LeanScenario;
+
+/** A scenario with its operations made: what every target is sent. */
+export interface Workload {
+  scenario: Scenario;
+  operations: Operation[];
+}
+
+export const isShopScenario = (scenario: Scenario): scenario is ShopScenario => scenario.subgraphs === 'shop';
 
 // users (me), orders (orders, items), products (name, price), inventory (stock, and shippingEstimate,
 // which @requires price and weight from products) and payments (payment).
@@ -139,29 +161,106 @@ function mixedLoad(data: ScenarioData): Operation[] {
   });
 }
 
+/**
+ * The public graphql-gateways-benchmark's query (its k6.js), as sent there: every user with their
+ * reviews, each review's product and its reviews and their authors' reviews, and the top five products
+ * likewise. All four subgraphs, entity fetches several levels deep, about 86 KB of answer.
+ */
+export const GATEWAYS_BENCH_QUERY = `fragment User on User {
+  id
+  username
+  name
+}
+
+fragment Review on Review {
+  id
+  body
+}
+
+fragment Product on Product {
+  inStock
+  name
+  price
+  shippingEstimate
+  upc
+  weight
+}
+
+query TestQuery {
+  users {
+    ...User
+    reviews {
+      ...Review
+      product {
+        ...Product
+        reviews {
+          ...Review
+          author {
+            ...User
+            reviews {
+              ...Review
+              product {
+                ...Product
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  topProducts {
+    ...Product
+    reviews {
+      ...Review
+      author {
+        ...User
+        reviews {
+          ...Review
+          product {
+            ...Product
+          }
+        }
+      }
+    }
+  }
+}`;
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'nested-read',
+    subgraphs: 'shop',
     title: 'Nested read: me, 20 orders, their items, products, stock, shipping, payment (5 subgraphs)',
     singleSubgraph: false,
     operations: nestedReads,
   },
   {
     name: 'catalog-page',
+    subgraphs: 'shop',
     title: 'Catalog page: 20 products with stock and shipping (2 subgraphs)',
     singleSubgraph: false,
     operations: catalogPages,
   },
   {
     name: 'product-lookup',
+    subgraphs: 'shop',
     title: 'Single-subgraph lookup: product(id), products fields only',
     singleSubgraph: true,
     operations: productLookups,
   },
   {
     name: 'mixed',
+    subgraphs: 'shop',
     title: 'Mixed: 40% catalog pages, 40% product pages, 10% order history, 10% placeOrder',
     singleSubgraph: false,
     operations: mixedLoad,
+  },
+  {
+    name: 'gateways-bench',
+    subgraphs: 'lean',
+    title:
+      'Public gateways benchmark: its query on its four subgraphs (accounts, inventory, products, reviews), lean and in memory',
+    singleSubgraph: false,
+    // Anonymous, no variables: the benchmark sends the same request again and again.
+    operations: () => [{ query: GATEWAYS_BENCH_QUERY, variables: {} }],
   },
 ];

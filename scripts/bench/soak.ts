@@ -14,10 +14,13 @@ import { canSampleProcesses, sampleProcessTree } from './measure.ts';
 import { canPin, pinSelf, ProcessGroup } from './processes.ts';
 import { writeDocs, writeJsonLines } from './report.ts';
 import { collectRunInfo, finishRunInfo } from './run-info.ts';
-import { SCENARIOS, type ScenarioName } from './scenarios.ts';
+import { isShopScenario, SCENARIOS, type ScenarioName } from './scenarios.ts';
 import { seedBenchData, seedPlan } from './seed.ts';
 import { SQL_PROXY, startStack, SUPPORT_CPU, type Stack } from './stack.ts';
 import { startTarget } from './targets.ts';
+
+// The soak runs the shop's own supergraph; the gateways-bench scenario needs subgraphs it does not start.
+const SOAK_SCENARIOS = SCENARIOS.filter(isShopScenario);
 
 const REDIS_PREFIX = 'supergraph-bench-soak';
 const SLICE_SECONDS = 30;
@@ -73,7 +76,7 @@ function summary(slices: Slice[], minutes: number): string {
 }
 
 async function main(options: { minutes: number; scenario: ScenarioName; docs: boolean; portBase: number }) {
-  const scenario = SCENARIOS.find((candidate) => candidate.name === options.scenario);
+  const scenario = SOAK_SCENARIOS.find((candidate) => candidate.name === options.scenario);
   if (!scenario) throw new Error(`unknown scenario ${options.scenario}`);
   const pinned = canPin() && pinSelf(SUPPORT_CPU);
   const info = collectRunInfo({ ...options }, pinned);
@@ -156,7 +159,7 @@ async function main(options: { minutes: number; scenario: ScenarioName; docs: bo
 const SOAK_USAGE = `Usage: npm run bench:soak -- [flags]
 
   --minutes N        how long the load lasts, in 30 s slices; default 10
-  --scenario NAME    one of ${SCENARIOS.map((scenario) => scenario.name).join(', ')}; default mixed
+  --scenario NAME    one of ${SOAK_SCENARIOS.map((scenario) => scenario.name).join(', ')}; default mixed
   --port-base N      router port; subgraphs +1..+6, SQL proxy +20; default 14800
   --docs             write the summary into docs/benchmarks.md
   --help             this text
@@ -194,7 +197,7 @@ function parseSoakFlags(args: string[]): SoakFlags | 'help' | { problems: string
   const portBase = Number(values['port-base']);
   if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000)
     problems.push(`--port-base ${values['port-base']}: must be a whole number from 1024 to 65000`);
-  const scenario = SCENARIOS.find((candidate) => candidate.name === values.scenario)?.name;
+  const scenario = SOAK_SCENARIOS.find((candidate) => candidate.name === values.scenario)?.name;
   if (!scenario) problems.push(`--scenario ${values.scenario}: not one of the scenarios (--help lists them)`);
   return problems.length > 0 || !scenario ? { problems } : { minutes, scenario, docs: values.docs, portBase };
 }

@@ -11,6 +11,8 @@ import { provisionSubgraphSchema, withDatabaseName } from '@supergraph/db';
 import { connectRedis } from '@supergraph/server-kit';
 import { devDatabase, devSecrets } from '../dev-env.ts';
 import { readSupergraphConfig, ROOT, SUPERGRAPH_FILE, type SubgraphEntry } from '../supergraph-config.ts';
+import type { Backend, BenchSubgraph } from './backend.ts';
+import { subgraphRequestCounts } from './measure.ts';
 import type { Managed, ProcessGroup } from './processes.ts';
 import type { StatementCounts } from './sql-proxy.ts';
 
@@ -41,31 +43,22 @@ export interface StackOptions {
   countStatements?: boolean;
 }
 
-export interface BenchSubgraph {
-  name: string;
-  url: string;
-  origin: string;
-  process: Managed;
-}
-
-export interface Stack {
-  subgraphs: BenchSubgraph[];
+/**
+ * The shop's supergraph: its subgraphs on Postgres. `sqlProxy` and `sqlCounts` are absent when the stack
+ * counts no statements (StackOptions.countStatements).
+ */
+export interface Stack extends Backend {
   workers: Managed[];
-  /** Absent when the stack counts no statements (StackOptions.countStatements). */
-  sqlProxy?: Managed;
-  supergraphPath: string;
-  jwksUrl: string;
   adminUrl: string;
   database: string;
-  /** Variables every process of the bench shares. */
-  env: Record<string, string>;
-  sqlCounts: () => Promise<Record<string, StatementCounts>>;
-  removeRedisKeys: () => Promise<number>;
   /** Drops the bench database, once every process using it has stopped. */
   dropDatabase: () => Promise<void>;
 }
 
-/** Ports: the router at the base, subgraphs and workers at the same offsets as in development. */
+/**
+ * Ports: the router at the base, subgraphs and workers at the same offsets as in development, the lean
+ * subgraphs of the gateways-bench scenario at +41 and on.
+ */
 export function benchPorts(base: number) {
   return {
     router: base,
@@ -78,6 +71,7 @@ export function benchPorts(base: number) {
     sqlProxyHttp: base + 21,
     subgraph: (entry: SubgraphEntry) => base + (Number(new URL(entry.routingUrl).port) % 1000),
     worker: (entry: SubgraphEntry) => base + 100 + (Number(new URL(entry.routingUrl).port) % 1000),
+    leanSubgraph: (index: number) => base + 41 + index,
   };
 }
 
@@ -120,7 +114,7 @@ function writeBenchSupergraph(file: string, urls: Map<string, string>, subgraphs
   writeFileSync(file, sdl);
 }
 
-async function removeKeys(redisUrl: string, prefix: string): Promise<number> {
+export async function removeKeys(redisUrl: string, prefix: string): Promise<number> {
   const redis = await connectRedis(redisUrl);
   let removed = 0;
   try {
@@ -144,18 +138,14 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** Refuses to start over another process's ports: a readiness check could be answered by it. */
-async function checkPortsFree(base: number, subgraphs: SubgraphEntry[]): Promise<void> {
+/** The gateways' ports, which every supergraph's targets use in turn. */
+export function gatewayPorts(base: number): number[] {
   const ports = benchPorts(base);
-  const wanted = [
-    ports.router,
-    ports.apolloGateway,
-    ports.hiveGateway,
-    ports.hiveGatewayRust,
-    ports.sqlProxy,
-    ports.sqlProxyHttp,
-    ...subgraphs.flatMap((entry) => [ports.subgraph(entry), ports.worker(entry)]),
-  ];
+  return [ports.router, ports.apolloGateway, ports.hiveGateway, ports.hiveGatewayRust];
+}
+
+/** Refuses to start over another process's ports: a readiness check could be answered by it. */
+export async function checkPortsFree(wanted: number[]): Promise<void> {
   const busy: number[] = [];
   for (const port of wanted) if (!(await portIsFree(port))) busy.push(port);
   if (busy.length > 0) {
@@ -170,7 +160,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const ports = benchPorts(options.portBase);
   const { adminUrl, host, port: postgresPort } = devDatabase();
   const { subgraphs } = readSupergraphConfig();
-  await checkPortsFree(options.portBase, subgraphs);
+  await checkPortsFree([
+    ...gatewayPorts(options.portBase),
+    ports.sqlProxy,
+    ports.sqlProxyHttp,
+    ...subgraphs.flatMap((entry) => [ports.subgraph(entry), ports.worker(entry)]),
+  ]);
   const secrets = devSecrets();
   await recreateDatabase(adminUrl, database, subgraphs);
   await removeKeys(options.redisUrl, options.redisPrefix);
@@ -248,10 +243,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     adminUrl,
     database,
     env,
-    sqlCounts: async () => {
-      if (!proxy) throw new Error('this bench started its subgraphs without the statement-counting proxy');
-      return (await (await fetch(countsUrl)).json()) as Record<string, StatementCounts>;
-    },
+    routerEnv: {},
+    requestCounts: () => subgraphRequestCounts(started),
+    ...(proxy
+      ? {
+          sqlCounts: async () => (await (await fetch(countsUrl)).json()) as Record<string, StatementCounts>,
+        }
+      : {}),
     removeRedisKeys: () => removeKeys(options.redisUrl, options.redisPrefix),
     dropDatabase: () => dropDatabase(adminUrl, database),
   };

@@ -1,5 +1,6 @@
 // Combining a target's rounds into one result. Throughput and CPU are totals over all rounds (work done
 // over time spent); latency percentiles are the median of the rounds' own, since percentiles do not add.
+import type { SubgraphCost } from './costs.ts';
 import type { ScenarioName } from './scenarios.ts';
 import type { TargetName } from './targets.ts';
 
@@ -16,6 +17,12 @@ export interface RoundResult {
   subgraphCpuMs: number | null;
   /** CPU time of the SQL-counting proxy during the round. */
   sqlProxyCpuMs: number | null;
+  /**
+   * CPU time during the round by process: `gateway` (absent for the subgraph itself as a target), each
+   * subgraph by name, and `postgres` and `redis`, each summed over all their processes, whoever they
+   * served. Null where /proc cannot be read.
+   */
+  cpuMsByProcess: Record<string, number> | null;
   /** Highest resident memory sampled during the round. */
   rssBytes: number | null;
   non2xx: number;
@@ -37,6 +44,8 @@ export interface Aggregate {
   requestsPerSecondPerCore: number | null;
   subgraphCpuMsPerRequest: number | null;
   sqlProxyCpuMsPerRequest: number | null;
+  /** CPU ms per request by process (RoundResult.cpuMsByProcess), then `total`, their sum. */
+  cpuMsPerRequestByProcess: Record<string, number> | null;
   rssMb: number | null;
   non2xx: number;
   socketErrors: number;
@@ -45,10 +54,8 @@ export interface Aggregate {
 }
 
 /** What one operation costs the subgraphs, counted with operations sent one at a time. */
-export interface Cost {
+export interface Cost extends SubgraphCost {
   requests: number;
-  subgraphRequestsPerOperation: number;
-  subgraphRequestsPerOperationBySubgraph: Record<string, number>;
   sqlStatementsPerOperation: number;
   sqlStatementsPerOperationBySubgraph: Record<string, number>;
 }
@@ -81,6 +88,18 @@ export function median(values: readonly number[]): number {
 
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
+/** Each process's CPU over all rounds per request sent, in the rounds' order, then `total`. */
+function byProcessPerRequest(rounds: readonly RoundResult[], sent: number): Record<string, number> | null {
+  if (sent === 0 || rounds.some((round) => round.cpuMsByProcess === null)) return null;
+  const totals: Record<string, number> = {};
+  for (const round of rounds) {
+    for (const [label, cpuMs] of Object.entries(round.cpuMsByProcess ?? {}))
+      totals[label] = (totals[label] ?? 0) + cpuMs;
+  }
+  const perRequest = Object.entries(totals).map(([label, cpuMs]) => [label, cpuMs / sent] as const);
+  return Object.fromEntries([...perRequest, ['total', sum(perRequest.map(([, value]) => value))]]);
+}
+
 export function aggregate(rounds: readonly RoundResult[]): Aggregate {
   const responses = sum(rounds.map((round) => round.responses));
   const sent = sum(rounds.map((round) => round.sent));
@@ -102,6 +121,7 @@ export function aggregate(rounds: readonly RoundResult[]): Aggregate {
     requestsPerSecondPerCore: cpuMsPerRequest ? 1000 / cpuMsPerRequest : null,
     subgraphCpuMsPerRequest: cpuPerRequest(rounds.map((round) => round.subgraphCpuMs)),
     sqlProxyCpuMsPerRequest: cpuPerRequest(rounds.map((round) => round.sqlProxyCpuMs)),
+    cpuMsPerRequestByProcess: byProcessPerRequest(rounds, sent),
     rssMb: rss.length > 0 ? Math.max(...rss) / 1024 / 1024 : null,
     non2xx: sum(rounds.map((round) => round.non2xx)),
     socketErrors: sum(rounds.map((round) => round.socketErrors)),

@@ -1,8 +1,10 @@
 // The gateways under test, each started as its own process on the gateway CPU over the same supergraph
-// file and subgraphs, and the ceiling: the subgraph itself, for queries one subgraph answers alone.
+// file and subgraphs (the shop's, or the lean ones of the gateways-bench scenario), and the ceiling: the
+// subgraph itself, for queries one subgraph answers alone.
 import { routerNodeOptions } from '../../router/src/node-options.ts';
+import type { Backend } from './backend.ts';
 import type { Managed, ProcessGroup } from './processes.ts';
-import { benchPorts, GATEWAY_CPU, type Stack } from './stack.ts';
+import { benchPorts, GATEWAY_CPU } from './stack.ts';
 
 export type TargetName = 'router' | 'apollo-gateway' | 'hive-gateway' | 'hive-gateway-rust' | 'direct';
 
@@ -66,7 +68,7 @@ async function waitGraphQL(group: ProcessGroup, managed: Managed, origin: string
 
 export async function startTarget(
   name: TargetName,
-  stack: Stack,
+  backend: Backend,
   options: {
     group: ProcessGroup;
     portBase: number;
@@ -77,20 +79,20 @@ export async function startTarget(
   const { group } = options;
   const ports = benchPorts(options.portBase);
   const peerEnv = (port: number) => ({
-    ...stack.env,
+    ...backend.env,
     PORT: String(port),
-    SUPERGRAPH_PATH: stack.supergraphPath,
-    JWKS_URL: stack.jwksUrl,
+    SUPERGRAPH_PATH: backend.supergraphPath,
+    JWKS_URL: backend.jwksUrl,
   });
 
   if (name === 'direct') {
-    const products = stack.subgraphs.find((subgraph) => subgraph.name === 'products');
+    const products = backend.subgraphs.find((subgraph) => subgraph.name === 'products');
     if (!products) throw new Error('the products subgraph is not running');
     return {
       name,
       origin: products.origin,
       process: products.process,
-      internalSecret: stack.env.INTERNAL_SECRET,
+      internalSecret: backend.env.INTERNAL_SECRET,
     };
   }
   if (name === 'router') {
@@ -101,6 +103,7 @@ export async function startTarget(
       'router/src/main.ts',
       {
         ...peerEnv(port),
+        ...backend.routerEnv,
         // The bench's callers send far more than any person would; the limits would refuse them.
         RATE_LIMIT_QUERIES_PER_MINUTE: HIGH_LIMIT,
         RATE_LIMIT_MUTATIONS_PER_MINUTE: HIGH_LIMIT,

@@ -2,7 +2,7 @@
 // that fails to pass the caller's identity or the signature would answer fast and wrong (or with
 // errors), and its figures would mean nothing.
 import { signInternalRequest } from '@supergraph/identity';
-import type { Operation, Scenario, ScenarioData } from './scenarios.ts';
+import type { Operation, Workload } from './scenarios.ts';
 import { targetLabel, type Target } from './targets.ts';
 
 export interface Verification {
@@ -31,15 +31,11 @@ const isMutation = (operation: Operation) => /^\s*mutation\b/.test(operation.que
 /** Compares each target's answers to the reads of each scenario with the first good answer. */
 export async function verifyTargets(
   targets: readonly Target[],
-  scenarios: readonly Scenario[],
-  data: ScenarioData,
+  workloads: readonly Workload[],
 ): Promise<Verification[]> {
   const verifications: Verification[] = [];
-  for (const scenario of scenarios) {
-    const reads = scenario
-      .operations(data)
-      .filter((operation) => !isMutation(operation))
-      .slice(0, 3);
+  for (const { scenario, operations } of workloads) {
+    const reads = operations.filter((operation) => !isMutation(operation)).slice(0, 3);
     const eligible = targets.filter((target) => scenario.singleSubgraph || !target.internalSecret);
     const reference: Array<{ target: string; answer: string }> = [];
     for (const target of eligible) {
