@@ -18,14 +18,21 @@ import { createRouterErrorFormatter } from './error-formatting.ts';
 import { createRouterHandler } from './http-handler.ts';
 import { hideSchemaHints, operationLimits, tokenLimitMessage } from './operation-limits.ts';
 import { persistedQueries, type PersistedQueries } from './persisted-queries.ts';
+import { scheduleInWaves } from './plan-waves.ts';
 import { createQueryPlanCache } from './query-plan-cache.ts';
+import { createSubgraphBatcher } from './subgraph-batch.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher.ts';
+import { withSingleFetchExecution } from './single-fetch-gateway.ts';
+import { createSingleFetchPlans } from './single-fetch-plans.ts';
 import { createSubgraphMetrics } from './subgraph-metrics.ts';
 import { rateLimits } from './rate-limit.ts';
 import { breakerOptions } from '@supergraph/resilience';
 import { COMPOSE_HINT, supergraphFromFile } from './supergraph-file.ts';
 import { createTokenVerifier } from './token-verifier.ts';
+
+/** Single-fetch operations kept: well above the distinct operations of a shop's clients. */
+const SINGLE_FETCH_OPERATIONS = 1000;
 
 export interface Router {
   url: string;
@@ -39,6 +46,8 @@ export interface RouterOverrides {
   logger?: Logger;
   /** How often the supergraph file is checked for a new version. */
   supergraphPollMs?: number;
+  /** Run operations one subgraph answers alone without the gateway's executor (single-fetch-gateway.ts). */
+  singleFetch?: boolean;
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
@@ -97,6 +106,9 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
     return fetcher.send;
   }
 
+  // Operations the gateway plans as one fetch, run without its executor (single-fetch-gateway.ts).
+  const singleFetchPlans = createSingleFetchPlans({ maxOperations: SINGLE_FETCH_OPERATIONS });
+  const canBatch = (name: string) => env.SUBGRAPH_BATCHING === 'all' || env.SUBGRAPH_BATCHING.has(name);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile({
       path: env.SUPERGRAPH_PATH,
@@ -108,18 +120,26 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
       if (!target) {
         throw new Error(`subgraph ${name} has no routing URL; set one in supergraph.yaml or SUBGRAPH_URLS`);
       }
-      return new SubgraphDataSource({ url: target, send: fetcherFor(name, target) });
+      const send = fetcherFor(name, target);
+      const batcher = canBatch(name)
+        ? createSubgraphBatcher({ send, maxBytes: env.SUBGRAPH_BATCH_MAX_BYTES })
+        : undefined;
+      return new SubgraphDataSource({ url: target, send, batcher });
     },
     queryPlannerConfig: {
       cache: createQueryPlanCache({
         maxBytes: Math.max(1, Math.round(env.QUERY_PLAN_CACHE_MIB * 2 ** 20)),
         registry: metrics.registry,
+        // Fetches a plan can start together start together, so each subgraph gets one request per wave.
+        prepare: (plan) => scheduleInWaves(plan, canBatch),
       }),
     },
+    experimental_didResolveQueryPlan: singleFetchPlans.learn,
     logger,
   });
-  gateway.onSchemaLoadOrUpdate(() => {
+  gateway.onSchemaLoadOrUpdate((update) => {
     supergraphLoaded = true;
+    singleFetchPlans.useSupergraph(update);
   });
 
   const verifier = createTokenVerifier({
@@ -134,7 +154,10 @@ export async function startRouter(env: Env, overrides: RouterOverrides = {}): Pr
   // The handler needs Apollo and Apollo's drain plugin needs the server: the listener is bound below.
   const httpServer = createServer();
   const apollo = new ApolloServer<RequestContext>({
-    gateway,
+    gateway:
+      (overrides.singleFetch ?? true)
+        ? withSingleFetchExecution(gateway, singleFetchPlans, metrics.registry)
+        : gateway,
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     introspection: !production,

@@ -39,6 +39,27 @@ const subgraphUrls = z
     return urls;
   });
 
+/**
+ * `all`, `none`, or `name,name`: the subgraphs that take a GraphQL-over-HTTP batch (a JSON array of
+ * operations, answered with an array), as every subgraph built on our server kit does.
+ */
+const subgraphBatching = z
+  .string()
+  .default('all')
+  .transform((value, ctx): 'all' | ReadonlySet<string> => {
+    const setting = value.trim();
+    if (setting === 'all') return 'all';
+    if (setting === 'none' || setting === '') return new Set();
+    const names = setting.split(',').map((part) => part.trim());
+    for (const name of names.filter((name) => !SUBGRAPH_NAME.test(name))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${name}" is not a subgraph name; use all, none or name,name`,
+      });
+    }
+    return new Set(names);
+  });
+
 export const envSchema = z.object({
   ...baseEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -88,6 +109,18 @@ export const envSchema = z.object({
   // below the subgraphs' own idle timeout (Node's 5 s), or a call may land on a closing connection.
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(128),
   SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().min(100).max(60_000).default(4_000),
+  // Subgraphs sent the fetches one operation starts together as one batched request (plan-waves.ts,
+  // subgraph-batch.ts): every subgraph by default, as ours all take batches. A subgraph that does not
+  // (Apollo Server without allowBatchedHttpRequests answers 400) must be left out: `none`, or the
+  // names of those that do. A batch is split above SUBGRAPH_BATCH_MAX_BYTES, which must stay below the
+  // subgraphs' body limit (1 MiB in our server kit).
+  SUBGRAPH_BATCHING: subgraphBatching,
+  SUBGRAPH_BATCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 2 ** 20)
+    .default(256 * 1024),
   // Query plans kept by operation, in MiB of serialized plan (the gateway's default size); the plans of
   // router/operations take 0.2-1.4 KB each, so the default holds over 20,000 operations. Watch
   // router_query_plan_cache_lookups_total{result="miss"}: misses after warm-up mean it is too small.

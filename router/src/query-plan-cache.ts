@@ -11,7 +11,15 @@ type QueryPlan = NonNullable<Awaited<ReturnType<QueryPlanCache['get']>>>;
  * the hit rate says whether it is large enough for the operations clients send. The gateway empties it
  * when a new supergraph is loaded, since plans depend on the schema.
  */
-export function createQueryPlanCache(options: { maxBytes: number; registry: Registry }): QueryPlanCache {
+export function createQueryPlanCache(options: {
+  maxBytes: number;
+  registry: Registry;
+  /**
+   * Changes a plan the gateway has just built, before it is stored. The gateway stores a new plan, then
+   * runs that same object (@apollo/gateway's executor), so the change applies from its first run on.
+   */
+  prepare?: (plan: QueryPlan) => void;
+}): QueryPlanCache {
   const registers = [options.registry];
   const lookups = new Counter({
     name: 'router_query_plan_cache_lookups_total',
@@ -64,6 +72,7 @@ export function createQueryPlanCache(options: { maxBytes: number; registry: Regi
       return plan;
     },
     async set(key, plan, setOptions) {
+      options.prepare?.(plan);
       store.set(key, plan, setOptions?.ttl ? { ttl: setOptions.ttl * 1000 } : {});
     },
     delete: async (key) => store.delete(key),

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { RequestContext } from '@supergraph/server-kit';
 import { dedupeRepresentations, expandEntities, type GatewayGraphQLResponse } from './entity-dedup.ts';
+import { parseBody, sendAlone, type OperationAnswer, type SubgraphBatcher } from './subgraph-batch.ts';
 import type { SubgraphAnswer, SubgraphFetcher } from './subgraph-fetcher.ts';
 
 type Options = GraphQLDataSourceProcessOptions<Partial<RequestContext>>;
@@ -17,15 +18,18 @@ interface CacheHint {
  * A subgraph as the gateway sees it: does what @apollo/gateway's RemoteGraphQLDataSource does for a
  * subgraph fetch, minus the WHATWG Request and Headers it builds around every call and never reads.
  * The context is the router's own: the identity the router verified, never anything the client
- * claimed. Health checks and schema loading run without one, hence Partial.
+ * claimed. Health checks and schema loading run without one, hence Partial. With a batcher, the
+ * fetches one client operation starts together go to the subgraph as one request (subgraph-batch.ts).
  */
 export class SubgraphDataSource implements GraphQLDataSource<Partial<RequestContext>> {
   readonly url: string;
   readonly #send: SubgraphFetcher['send'];
+  readonly #batcher: SubgraphBatcher | undefined;
 
-  constructor(options: { url: string; send: SubgraphFetcher['send'] }) {
+  constructor(options: { url: string; send: SubgraphFetcher['send']; batcher?: SubgraphBatcher }) {
     this.url = options.url;
     this.#send = options.send;
+    this.#batcher = options.batcher;
   }
 
   /** Sends each distinct entity representation once (entity-dedup.ts). */
@@ -45,17 +49,21 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<RequestCont
     const { query, operationName, extensions } = options.request;
     if (!query) throw new Error('Missing query');
     const context = options.context as Partial<RequestContext>;
-    const answer = await this.#send({
-      body: JSON.stringify({ query, variables, operationName, extensions }),
-      identity: context.identity ?? null,
-      requestId: context.requestId,
-    });
+    const operation = JSON.stringify({ query, variables, operationName, extensions });
+    const caller = { identity: context.identity ?? null, requestId: context.requestId };
+    // A client operation's fetches may share a request; health checks and schema loads go alone.
+    const { answer, body: read }: OperationAnswer =
+      this.#batcher && 'incomingRequestContext' in options
+        ? await this.#batcher.submit(options.incomingRequestContext, operation, caller)
+        : await sendAlone(this.#send, operation, caller);
     if (answer.status < 200 || answer.status >= 300) throw this.#errorFrom(answer);
-    const body = parseBody(answer);
+    const body = read();
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new Error(`Expected JSON response body, but received: ${String(body)}`);
     }
-    // Only a client's operation has a response whose cache policy the subgraph's answer restricts.
+    // Only a client's operation has a response whose cache policy the subgraph's answer restricts. A
+    // batch's Cache-Control is the most restrictive of its operations' (Apollo Server's cache control
+    // plugin combines them), and all of them belong to this client operation: the policy ends the same.
     if ('incomingRequestContext' in options) {
       const policy = options.incomingRequestContext.overallCachePolicy;
       if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.headers['cache-control']));
@@ -87,15 +95,6 @@ export class SubgraphDataSource implements GraphQLDataSource<Partial<RequestCont
       extensions: { response: { url: this.url, status: answer.status, statusText, body } },
     });
   }
-}
-
-/** JSON when the subgraph says it is, its text otherwise (as the gateway's data source reads it). */
-function parseBody(answer: SubgraphAnswer): unknown {
-  const type = answer.headers['content-type'];
-  const json =
-    typeof type === 'string' &&
-    (type.startsWith('application/json') || type.startsWith('application/graphql-response+json'));
-  return json ? JSON.parse(answer.body) : answer.body;
 }
 
 /**

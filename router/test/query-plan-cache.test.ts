@@ -22,8 +22,12 @@ let supergraph: SupergraphFile;
 const routers: Router[] = [];
 
 async function startWithCache(mib: string): Promise<Router> {
+  // Every operation of this one-subgraph supergraph is a single fetch, which the router runs without
+  // the gateway's executor once planned (single-fetch-gateway.ts), so without a plan cache lookup: off
+  // here, so that each request consults the gateway's cache as any multi-subgraph operation does.
   const router = await startRouter(
     routerTestEnv({ SUPERGRAPH_PATH: supergraph.path, JWKS_URL: jwks.url, QUERY_PLAN_CACHE_MIB: mib }),
+    { singleFetch: false },
   );
   routers.push(router);
   return router;

@@ -8,6 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { verifyInternalRequest, type Identity, type VerifyResult } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logging';
+import { subgraphApolloFeatures } from './apollo-features.ts';
 import { createErrorMasker } from './error-masking.ts';
 import { executeGraphQL } from './graphql-http.ts';
 import {
@@ -106,11 +107,18 @@ export async function startSubgraphServer<TContext extends RequestContext>(
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
+    // Only the router's signed requests get this far (handleGraphQL), and no browser can sign one.
+    csrfPrevention: false,
+    // The router sends the fetches one operation starts together as one JSON array (its
+    // subgraph-batch.ts): they run with one context, so their DataLoaders are shared, and one
+    // signature and one nonce cover the whole body.
+    allowBatchedHttpRequests: true,
     formatError: createErrorMasker(logger),
     logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      ...subgraphApolloFeatures(options.typeDefs),
       metrics.plugin,
       operationSpanPlugin,
     ],
