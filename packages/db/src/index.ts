@@ -5,3 +5,4 @@ export { keyedLoader } from './keyed-loader.ts';
 export { withDatabaseName, describePostgresError } from './postgres-url.ts';
 export { isUuid } from './ids.ts';
 export { keysetCursor, type KeysetCursor, type KeysetPosition } from './keyset-cursor.ts';
+export { placeholders, tableOf, timestampParser, type TimestampParser } from './plain-rows.ts';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { keyedLoader } from '@supergraph/db';
+import { keyedLoader, placeholders, tableOf } from '@supergraph/db';
 import { isUuid } from '@supergraph/db';
 import { StockLevel } from './stock-level.entity.ts';
 
@@ -17,13 +17,15 @@ interface Availability {
  * uuid cast).
  */
 export function createLoaders(em: EntityManager) {
+  // A plain statement rather than the query builder: building it cost more CPU than running it.
   const byProductId = keyedLoader(
-    (ids: readonly string[]): Promise<Availability[]> =>
-      em
-        .createQueryBuilder(StockLevel)
-        .select(['productId', 'available'])
-        .where({ productId: { $in: [...ids] } })
-        .execute('all'),
+    async (ids: readonly string[]): Promise<Availability[]> => {
+      const rows = await em.execute<Array<{ product_id: string; available: number }>>(
+        `select product_id, available from ${tableOf(em, StockLevel)} where product_id in (${placeholders(ids)})`,
+        [...ids],
+      );
+      return rows.map((row) => ({ productId: row.product_id, available: row.available }));
+    },
     (row) => row.productId,
   );
   return {

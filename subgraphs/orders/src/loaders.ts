@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
-import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { keyedLoader } from '@supergraph/db';
 import { fetchOrderPages, pageKeyId, toPage, type OrderPage, type OrderPageKey } from './order-page.ts';
-import { Order, OrderItem, type OrderItemRecord } from './order.entity.ts';
+import { countOrders, readLines, type OrderLine } from './order-rows.ts';
+import { Order } from './order.entity.ts';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -12,31 +13,19 @@ export type Loaders = ReturnType<typeof createLoaders>;
  * Callers pass well-formed (uuid) keys only: a malformed one would fail the whole batch's uuid cast.
  */
 export function createLoaders(em: EntityManager) {
+  // Entities, not plain rows: cancelOrder transitions and refreshes the order this loads.
   const orderById = keyedLoader(
     (ids: readonly string[]) => em.find(Order, { id: { $in: [...ids] } }),
     (order) => order.id,
   );
 
-  const itemsByOrderId = new DataLoader<string, OrderItemRecord[]>(async (orderIds) => {
-    const items = await em.find(
-      OrderItem,
-      { order: { $in: [...orderIds] } },
-      { orderBy: { order: 'asc', position: 'asc' } },
-    );
-    const byOrder = new Map<string, OrderItemRecord[]>(orderIds.map((id) => [id, []]));
-    for (const item of items) byOrder.get(item.order.id)?.push(item);
-    return orderIds.map((id) => byOrder.get(id) ?? []);
+  const itemsByOrderId = new DataLoader<string, OrderLine[]>(async (orderIds) => {
+    const lines = await readLines(em, orderIds);
+    return orderIds.map((id) => lines.get(id) ?? []);
   });
 
   const orderCountByUserId = new DataLoader<string, number>(async (userIds) => {
-    const rows = await em
-      .createQueryBuilder(Order)
-      .select(['userId'])
-      .addSelect(raw('count(*)::int as total'))
-      .where({ userId: { $in: [...userIds] } })
-      .groupBy('userId')
-      .execute<Array<{ userId: string; total: number }>>('all');
-    const counts = new Map(rows.map((row) => [row.userId, row.total]));
+    const counts = await countOrders(em, userIds);
     return userIds.map((id) => counts.get(id) ?? 0);
   });
 

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { tableOf, timestampParser } from '@supergraph/db';
 import { badUserInput } from '@supergraph/errors';
 import { decodeCursor, encodeCursor, type OrderPosition } from './cursor.ts';
+import { orderFromRow, type OrderRow } from './order-rows.ts';
 import { Order, type OrderRecord } from './order.entity.ts';
 
 export const PAGE_SIZE = { default: 20, min: 1, max: 100 } as const;
@@ -43,14 +45,6 @@ export function pageKeyId(key: OrderPageKey): string {
   return [key.userId, key.first, key.after ? encodeCursor(key.after) : ''].join('|');
 }
 
-/** The table as this deployment names it: the schema comes from config, never from the code. */
-function orderTable(em: EntityManager): string {
-  const schema = em.schema ?? em.config.get('schema');
-  const table = em.getMetadata().get(Order).tableName;
-  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-  return schema ? `${quote(schema)}.${quote(table)}` : quote(table);
-}
-
 /**
  * Where a first page starts: after every real position. A bound rather than an `after is null or ...`
  * keeps the row comparison an index condition, so a deep page starts at its cursor instead of
@@ -74,11 +68,11 @@ export async function fetchOrderPages(
     params.push(slot, key.userId, key.first + 1, key.after?.createdAt ?? null, key.after?.id ?? null);
     return '(?::int, ?::uuid, ?::int, ?::timestamptz, ?::uuid)';
   });
-  const rows = await em.execute<Array<Record<string, unknown>>>(
+  const rows = await em.execute<Array<OrderRow & { page_slot: number }>>(
     `select k.slot as page_slot, o.*
        from (values ${values.join(', ')}) as k (slot, user_id, row_limit, after_at, after_id)
        cross join lateral (
-         select * from ${orderTable(em)} as c
+         select * from ${tableOf(em, Order)} as c
           where c.user_id = k.user_id
             and (c.created_at, c.id) < (${FIRST_PAGE_BOUND})
           order by c.created_at desc, c.id desc
@@ -87,20 +81,31 @@ export async function fetchOrderPages(
       order by k.slot, o.created_at desc, o.id desc`,
     params,
   );
+  // Plain rows (order-rows.ts): a page is read, never written.
+  const timestamp = timestampParser(em);
   const pages: OrderRecord[][] = keys.map(() => []);
-  for (const { page_slot: slot, ...row } of rows) {
-    pages[slot as number]?.push(em.map(Order, row));
-  }
+  for (const row of rows) pages[row.page_slot]?.push(orderFromRow(row, timestamp));
   return pages;
 }
 
 /** Turns the first + 1 rows of a key into the connection a client sees. */
 export function toPage(key: OrderPageKey, rows: readonly OrderRecord[], countTotal: () => Promise<number>) {
   const nodes = rows.slice(0, key.first);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
+  const last = nodes.at(-1);
+  // Cursors are encoded only when a client selects them: the order history screen reads none.
   return {
-    edges,
-    pageInfo: { hasNextPage: rows.length > key.first, endCursor: edges.at(-1)?.cursor ?? null },
+    edges: nodes.map((node) => ({
+      node,
+      get cursor() {
+        return encodeCursor(node);
+      },
+    })),
+    pageInfo: {
+      hasNextPage: rows.length > key.first,
+      get endCursor() {
+        return last ? encodeCursor(last) : null;
+      },
+    },
     countTotal,
   } satisfies OrderPage;
 }

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keyedLoader } from '@supergraph/db';
 import { isUuid } from '@supergraph/db';
-import { Payment, type PaymentRecord } from './payment.entity.ts';
+import type { PaymentRecord } from './payment.entity.ts';
+import { readPayments } from './payment-rows.ts';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -12,11 +13,11 @@ export type Loaders = ReturnType<typeof createLoaders>;
  */
 export function createLoaders(em: EntityManager) {
   const byId = keyedLoader(
-    (ids: readonly string[]) => em.find(Payment, { id: { $in: [...ids] } }),
+    (ids: readonly string[]) => readPayments(em, 'id', ids),
     (payment) => payment.id,
   );
   const byOrderId = keyedLoader(
-    (orderIds: readonly string[]) => em.find(Payment, { orderId: { $in: [...orderIds] } }),
+    (orderIds: readonly string[]) => readPayments(em, 'order_id', orderIds),
     (payment) => payment.orderId,
   );
   return {

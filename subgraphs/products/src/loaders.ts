@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keyedLoader } from '@supergraph/db';
 import { isUuid } from '@supergraph/db';
-import { Product, type ProductRecord } from './product.entity.ts';
+import type { ProductRecord } from './product.entity.ts';
+import { readProducts } from './product-rows.ts';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -13,16 +14,24 @@ export type Loaders = ReturnType<typeof createLoaders>;
  */
 export function createLoaders(em: EntityManager) {
   const byId = keyedLoader(
-    (ids: readonly string[]) => em.find(Product, { id: { $in: [...ids] } }),
+    (ids: readonly string[]) => readProducts(em, 'id', ids),
     (product) => product.id,
   );
   const bySku = keyedLoader(
-    (skus: readonly string[]) => em.find(Product, { sku: { $in: [...skus] } }),
+    (skus: readonly string[]) => readProducts(em, 'sku', skus),
     (product) => product.sku,
   );
   return {
     productById: (id: string): Promise<ProductRecord | null> =>
       isUuid(id) ? byId.load(id.toLowerCase()) : Promise.resolve(null),
     productBySku: (sku: string): Promise<ProductRecord | null> => bySku.load(sku),
+    /**
+     * A write changed this product: later reads of the request (a batch's next operation) get it as
+     * written. The loaders hold detached rows, so nothing else would tell them.
+     */
+    written: (product: ProductRecord): void => {
+      byId.clearAll().prime(product.id, product);
+      bySku.clearAll().prime(product.sku, product);
+    },
   };
 }

@@ -1,6 +1,8 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { tableOf, timestampParser } from '@supergraph/db';
 import { badUserInput } from '@supergraph/errors';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { productFromRow, type ProductRow } from './product-rows.ts';
 import { Product, type ProductRecord } from './product.entity.ts';
 
 export const PAGE_SIZE = { default: 20, min: 1, max: 100 } as const;
@@ -25,16 +27,15 @@ function containsPattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
-function searchFilter(search: string | null | undefined): FilterQuery<ProductRecord> {
+/** The search's condition and its values; none for an empty search. */
+function searchFilter(search: string | null | undefined): { sql: string; params: string[] } | null {
   const term = search?.trim() ?? '';
-  if (term.length === 0) return {};
+  if (term.length === 0) return null;
   if (term.length > SEARCH_MAX) {
     throw badUserInput(`search must be at most ${SEARCH_MAX} characters`, { fields: ['search'] });
   }
   const pattern = containsPattern(term);
-  return {
-    $or: [{ name: { $ilike: pattern } }, { sku: { $ilike: pattern } }, { description: { $ilike: pattern } }],
-  };
+  return { sql: '(name ilike ? or sku ilike ? or description ilike ?)', params: [pattern, pattern, pattern] };
 }
 
 /**
@@ -51,7 +52,8 @@ export async function listProducts(em: EntityManager, request: ProductPageReques
     });
   }
   const matching = searchFilter(request.search);
-  let where = matching;
+  const conditions = matching ? [matching.sql] : [];
+  const params: unknown[] = matching ? [...matching.params] : [];
   if (request.after != null) {
     const position = decodeCursor(request.after);
     if (!position) {
@@ -59,18 +61,29 @@ export async function listProducts(em: EntityManager, request: ProductPageReques
         fields: ['after'],
       });
     }
-    const { createdAt, id } = position;
-    where = {
-      $and: [matching, { $or: [{ createdAt: { $gt: createdAt } }, { createdAt, id: { $gt: id } }] }],
-    };
+    conditions.push('(created_at > ? or (created_at = ? and id > ?))');
+    params.push(position.createdAt, position.createdAt, position.id);
   }
 
-  const rows = await em.find(Product, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: first + 1 });
-  const nodes = rows.slice(0, first);
+  // Plain rows (product-rows.ts): a page is read, never written.
+  const table = tableOf(em, Product);
+  const where = (parts: string[]) => (parts.length > 0 ? ` where ${parts.join(' and ')}` : '');
+  const rows = await em.execute<ProductRow[]>(
+    `select * from ${table}${where(conditions)} order by created_at asc, id asc limit ?`,
+    [...params, first + 1],
+  );
+  const timestamp = timestampParser(em);
+  const nodes = rows.slice(0, first).map((row) => productFromRow(row, timestamp));
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    countTotal: () => em.count(Product, matching),
+    countTotal: async () => {
+      const [row] = await em.execute<Array<{ count: number }>>(
+        `select count(*)::int as count from ${table}${where(matching ? [matching.sql] : [])}`,
+        matching?.params ?? [],
+      );
+      return row?.count ?? 0;
+    },
   };
 }

@@ -57,6 +57,7 @@ export function createProductService(em: EntityManager, loaders: Loaders) {
       const fields = validateNewProduct(input);
       const product = em.create(Product, fields);
       await flushClaimingSku(em, fields.sku);
+      loaders.written(product);
       return product;
     },
 
@@ -67,6 +68,7 @@ export function createProductService(em: EntityManager, loaders: Loaders) {
       if (!product) throw notFound(`no product has the id ${id}`);
       em.assign(product, changes);
       await flushClaimingSku(em, changes.sku);
+      loaders.written(product);
       return product;
     },
   };

@@ -16,6 +16,7 @@ export interface Context extends RequestContext {
 export function contextFactory(orm: Database, tokens: TokenIssuer, passwords: PasswordHasher) {
   return (base: RequestContext): Context => {
     const em = orm.em.fork();
-    return { ...base, em, loaders: createLoaders(em), users: createUserService(em, tokens, passwords) };
+    const loaders = createLoaders(em);
+    return { ...base, em, loaders, users: createUserService(em, tokens, passwords, loaders) };
   };
 }

@@ -5,8 +5,10 @@ import { isUuid } from '@supergraph/db';
 import { badUserInput, DomainError, forbidden, unauthenticated } from '@supergraph/errors';
 import { recordEvent } from '@supergraph/events';
 import type { Identity } from '@supergraph/identity';
+import { createLoaders, type Loaders } from './loaders.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { TokenIssuer } from './tokens.ts';
+import type { UserView } from './user-rows.ts';
 import { User, type UserRecord } from './user.entity.ts';
 
 const registration = z.object({
@@ -34,7 +36,12 @@ export interface AuthResult {
 export type UserService = ReturnType<typeof createUserService>;
 
 /** Accounts: registration, sign-in and who may see whom. No GraphQL here. */
-export function createUserService(em: EntityManager, tokens: TokenIssuer, passwords: PasswordHasher) {
+export function createUserService(
+  em: EntityManager,
+  tokens: TokenIssuer,
+  passwords: PasswordHasher,
+  loaders: Loaders = createLoaders(em),
+) {
   async function authResult(user: UserRecord): Promise<AuthResult> {
     return { token: await tokens.issue(user), user };
   }
@@ -79,16 +86,16 @@ export function createUserService(em: EntityManager, tokens: TokenIssuer, passwo
       return authResult(user);
     },
 
-    async me(identity: Identity | null): Promise<UserRecord | null> {
+    async me(identity: Identity | null): Promise<UserView | null> {
       if (!identity) return null;
-      return isUuid(identity.userId) ? em.findOne(User, { id: identity.userId }) : null;
+      return isUuid(identity.userId) ? loaders.userById.load(identity.userId.toLowerCase()) : null;
     },
 
     /** Self or admin; anyone else is refused whether or not the user exists. */
-    async user(identity: Identity | null, id: string): Promise<UserRecord | null> {
+    async user(identity: Identity | null, id: string): Promise<UserView | null> {
       if (!identity) throw unauthenticated();
       if (!canSee(identity, id)) throw forbidden('You can only see your own account.');
-      return isUuid(id) ? em.findOne(User, { id }) : null;
+      return isUuid(id) ? loaders.userById.load(id.toLowerCase()) : null;
     },
   };
 }
